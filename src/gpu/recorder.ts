@@ -1,0 +1,115 @@
+import type { Binding, Kernel } from "./pipelines.ts";
+import { describeBinding } from "./pipelines.ts";
+import type { GpuTensor } from "./tensor.ts";
+
+/** Workgroup counts: x, or [x, y], or [x, y, z]. */
+export type Workgroups = number | readonly [number, number?, number?];
+
+/** What a recorder needs from the runtime; implemented by `Gpu`. */
+export interface RecorderHost {
+  readonly device: GPUDevice;
+  /** Called once per submit with the error-scope promises and the dispatch descriptions. */
+  trackSubmission(errors: Promise<GPUError | null>[], context: string[]): void;
+  /** Throws if the device was lost. */
+  assertAlive(): void;
+}
+
+/**
+ * Encodes many dispatches into one command encoder and submits them once: a whole training step
+ * is one `Recorder`. Nothing here waits on the GPU; WebGPU errors of the submission surface at the
+ * next `Gpu.read()` or `Gpu.sync()`, naming every kernel and tensor shape the submission held.
+ */
+export class Recorder {
+  readonly label: string;
+  readonly #host: RecorderHost;
+  readonly #encoder: GPUCommandEncoder;
+  readonly #maxWorkgroups: number;
+  #pass: GPUComputePassEncoder | null = null;
+  #context: string[] = [];
+  #dispatches = 0;
+  #submitted = false;
+
+  constructor(host: RecorderHost, label: string) {
+    host.assertAlive();
+    this.#host = host;
+    this.label = label;
+    this.#encoder = host.device.createCommandEncoder({ label });
+    this.#maxWorkgroups = host.device.limits.maxComputeWorkgroupsPerDimension;
+  }
+
+  /** Dispatches recorded so far. */
+  get dispatchCount(): number {
+    return this.#dispatches;
+  }
+
+  /**
+   * Records `kernel` over `workgroups` with `bindings` as group 0 (binding i = bindings[i]).
+   * Workgroup counts are checked here so a bad launch names its kernel immediately.
+   */
+  dispatch(kernel: Kernel, bindings: readonly Binding[], workgroups: Workgroups): this {
+    this.#assertOpen();
+    const [x, y = 1, z = 1] = typeof workgroups === "number" ? [workgroups] : workgroups;
+    const what = `${kernel.name}(${bindings.map(describeBinding).join(", ")}) × [${x}, ${y}, ${z}]`;
+    for (const n of [x, y, z]) {
+      if (!Number.isInteger(n) || n < 0 || n > this.#maxWorkgroups) {
+        throw new RangeError(
+          `${what}: workgroup counts must be integers in [0, ${this.#maxWorkgroups}]`,
+        );
+      }
+    }
+    this.#context.push(what);
+    this.#dispatches++;
+    if (x * y * z === 0) return this;
+    const pass = this.#pass ??= this.#encoder.beginComputePass({ label: this.label });
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, kernel.bindGroup(bindings));
+    pass.dispatchWorkgroups(x, y, z);
+    return this;
+  }
+
+  /** Copies `src` into `dst` (whole tensors of equal byte length, or `bytes` from the start). */
+  copy(src: GpuTensor, dst: GpuTensor, bytes = src.byteLength): this {
+    this.#assertOpen();
+    if (bytes > src.byteLength || bytes > dst.byteLength || bytes % 4 !== 0) {
+      throw new RangeError(
+        `copy ${src.describe()} → ${dst.describe()}: ${bytes} bytes does not fit or is not a ` +
+          "multiple of 4",
+      );
+    }
+    this.#endPass();
+    this.#context.push(`copy ${src.describe()} → ${dst.describe()} (${bytes} B)`);
+    this.#encoder.copyBufferToBuffer(src.buffer, 0, dst.buffer, 0, bytes);
+    return this;
+  }
+
+  /** Low-level access for `Gpu.read`: the encoder with the compute pass closed. */
+  encoder(): GPUCommandEncoder {
+    this.#assertOpen();
+    this.#endPass();
+    return this.#encoder;
+  }
+
+  /** Finishes the encoder and submits it, once. Does not wait for the GPU. */
+  submit(): void {
+    this.#assertOpen();
+    this.#host.assertAlive();
+    this.#endPass();
+    this.#submitted = true;
+    const device = this.#host.device;
+    device.pushErrorScope("out-of-memory");
+    device.pushErrorScope("validation");
+    device.queue.submit([this.#encoder.finish()]);
+    const validation = device.popErrorScope();
+    const oom = device.popErrorScope();
+    this.#host.trackSubmission([validation, oom], this.#context);
+  }
+
+  #endPass(): void {
+    this.#pass?.end();
+    this.#pass = null;
+  }
+
+  #assertOpen(): void {
+    if (this.#submitted) throw new Error(`recorder ${this.label}: already submitted`);
+  }
+}

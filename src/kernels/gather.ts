@@ -1,0 +1,79 @@
+import type { Gpu } from "../gpu/device.ts";
+import type { Binding, Kernel } from "../gpu/pipelines.ts";
+import type { Recorder } from "../gpu/recorder.ts";
+import type { GpuTensor } from "../gpu/tensor.ts";
+import code from "./gather.wgsl" with { type: "text" };
+
+/** What one gather dispatch builds: `count` images from positions `start…` of the order. */
+export interface GatherParams {
+  /** First position in the order buffer. */
+  start: number;
+  /** Images in the batch. */
+  count: number;
+  /** Pixels are scaled to [0, 1], then `(v - mean) / std`; mean 0, std 1 for raw pixels. */
+  mean: number;
+  std: number;
+}
+
+/** Bytes of the `Params` uniform struct in gather.wgsl. */
+export const GATHER_PARAMS_BYTES = 20;
+
+/** The buffers a gather reads and writes; shapes in the comments are the WGSL's. */
+export interface GatherBuffers {
+  images: GpuTensor<"u8">; // [N_total, H, W] packed u8
+  labels: GpuTensor<"u32">; // [N_total]
+  order: GpuTensor<"u32">; // [N_total]
+  params: Binding; // GatherParams uniform (a 256-byte slot of a shared buffer)
+  x: GpuTensor<"f32">; // [≥count, 1, H, W]
+  y: GpuTensor<"u32">; // [≥count]
+}
+
+/** Compiles (once per process) the gather kernel with `workgroupSize` invocations per group. */
+export function gatherKernel(gpu: Gpu, workgroupSize = 256): Promise<Kernel> {
+  return gpu.pipelines.get({ label: "gather", code, constants: { WG: workgroupSize } });
+}
+
+/** The Params struct of gather.wgsl as bytes, for `words` 32-bit words per image. */
+export function encodeGatherParams(p: GatherParams, words: number): Uint8Array {
+  const bytes = new ArrayBuffer(GATHER_PARAMS_BYTES);
+  const u = new Uint32Array(bytes);
+  const f = new Float32Array(bytes);
+  u[0] = p.start;
+  u[1] = p.count;
+  u[2] = words;
+  f[3] = p.mean;
+  f[4] = p.std;
+  return new Uint8Array(bytes);
+}
+
+/** Records one gather of `count` images into `b.x` / `b.y` (params must already hold `count`). */
+export function recordGather(
+  rec: Recorder,
+  kernel: Kernel,
+  b: GatherBuffers,
+  count: number,
+): void {
+  const [, h, w] = b.images.shape;
+  const words = (h * w) / 4;
+  if (!Number.isInteger(words)) {
+    throw new RangeError(`gather ${b.images.describe()}: H*W = ${h * w} must be a multiple of 4`);
+  }
+  if (count * h * w > b.x.size || count > b.y.size) {
+    throw new RangeError(
+      `gather of ${count} images does not fit ${b.x.describe()} / ${b.y.describe()}`,
+    );
+  }
+  const wg = kernel.spec.constants?.WG ?? 256;
+  rec.dispatch(
+    kernel,
+    [b.images, b.labels, b.order, b.params, b.x, b.y],
+    grid2d(count * words, wg),
+  );
+}
+
+/** A 2-D grid covering `invocations` with at most 65535 workgroups along x. */
+export function grid2d(invocations: number, workgroupSize: number): [number, number] {
+  const groups = Math.ceil(invocations / workgroupSize);
+  const x = Math.min(groups, 65535);
+  return [x, x === 0 ? 0 : Math.ceil(groups / x)];
+}

@@ -55,7 +55,7 @@ export class Batcher {
   readonly #kernel: Kernel;
   readonly #order: GpuTensor<"u32">; // [count] split row of each epoch position
   readonly #params: GpuTensor<"u32">; // [batchCount, 64]: one 256-byte uniform slot per batch
-  readonly #batches: Batch[];
+  readonly #batches: (Batch & { params: GpuTensor<"u32"> })[];
   #epoch: number | null = null;
 
   private constructor(gpu: Gpu, kernel: Kernel, split: GpuSplit, options: BatcherOptions) {
@@ -94,6 +94,7 @@ export class Batcher {
         count,
         x: count === batchSize ? this.x : this.x.prefix([count, 1, h, w]),
         y: count === batchSize ? this.y : this.y.prefix([count]),
+        params: this.#params.slice(b * (SLOT_BYTES / 4), [SLOT_BYTES / 4]),
       });
     }
     gpu.write(this.#params, slots);
@@ -136,16 +137,15 @@ export class Batcher {
         `Batcher(${this.split.name}): batch ${index} out of range [0, ${this.batchCount})`,
       );
     }
-    const params = { tensor: this.#params, offset: index * SLOT_BYTES, size: SLOT_BYTES };
     recordGather(rec, this.#kernel, {
       images: this.split.images,
       labels: this.split.labels,
       order: this.#order,
-      params,
+      params: batch.params,
       x: batch.x,
       y: batch.y,
     }, batch.count);
-    return batch;
+    return { index, count: batch.count, x: batch.x, y: batch.y };
   }
 
   /** Frees the batcher's GPU buffers (not the split's). */

@@ -180,23 +180,24 @@ export class Gpu implements RecorderHost {
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength) as Uint8Array<
       ArrayBuffer
     >;
-    if (byteOffset + bytes.byteLength > t.buffer.size) {
+    if (byteOffset + bytes.byteLength > t.byteLength) {
       throw new RangeError(
         `write ${t.describe()}: ${bytes.byteLength} bytes at offset ${byteOffset} exceed ` +
-          `its ${t.buffer.size} bytes`,
+          `its ${t.byteLength} bytes`,
       );
     }
     const whole = bytes.byteLength - (bytes.byteLength % 4);
-    if (whole > 0) this.device.queue.writeBuffer(t.buffer, byteOffset, bytes, 0, whole);
+    const at = t.byteOffset + byteOffset;
+    if (whole > 0) this.device.queue.writeBuffer(t.buffer, at, bytes, 0, whole);
     if (whole < bytes.byteLength) {
       // writeBuffer needs multiples of 4 bytes: pad the tail word with zeros.
       const tail = new Uint8Array(4);
       tail.set(bytes.subarray(whole));
-      this.device.queue.writeBuffer(t.buffer, byteOffset + whole, tail);
+      this.device.queue.writeBuffer(t.buffer, at + whole, tail);
     }
   }
 
-  /** Frees `t`'s buffer (and every view of it). */
+  /** Frees `t`'s whole buffer (and every view of it); pass the tensor that allocated it. */
   destroy(t: GpuTensor): void {
     this.#bytes -= t.buffer.size;
     t.buffer.destroy();
@@ -222,7 +223,7 @@ export class Gpu implements RecorderHost {
     });
     try {
       const rec = this.recorder(`read ${t.describe()}`);
-      rec.encoder().copyBufferToBuffer(t.buffer, 0, staging, 0, t.byteLength);
+      rec.encoder().copyBufferToBuffer(t.buffer, t.byteOffset, staging, 0, t.byteLength);
       rec.submit();
       await this.#mapOrThrow(staging, t);
       const bytes = new Uint8Array(staging.getMappedRange()).slice();

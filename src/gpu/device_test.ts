@@ -192,3 +192,31 @@ Deno.test({
     assert.deepEqual([...await gpu.read(y)], [2, 4, 6, 8, -1, -1]);
   },
 });
+
+Deno.test({
+  name: "slices: aligned sub-ranges bind, write and read at their offset; misaligned ones throw",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const k = await gpu.pipelines.get({ label: "copy", code: COPY_WGSL, constants: { SCALE: 2 } });
+    const arena = gpu.upload(new Float32Array(200).fill(-1), [200], {
+      dtype: "f32",
+      label: "arena",
+    });
+    assert.throws(() => arena.slice(3, [4]), /multiple of 256/);
+    assert.throws(() => arena.slice(128, [100]), /outside/);
+    const a = arena.slice(0, [5], "a");
+    const b = arena.slice(64, [7], "b"); // byte 256
+    assert.equal(b.describe(), "b[7] f32@256");
+    gpu.write(a, Float32Array.from([1, 2, 3, 4, 5]));
+    // WebGPU tracks usage per buffer, not per range: the source must be another buffer.
+    const src = gpu.upload(Float32Array.from([1, 2, 3, 4, 5]), [5], { dtype: "f32" });
+    const rec = gpu.recorder("slices");
+    rec.dispatch(k, [src, b.prefix([5])], 1);
+    rec.submit();
+    assert.deepEqual([...await gpu.read(b)], [2, 4, 6, 8, 10, -1, -1]);
+    const all = await gpu.read(arena);
+    assert.deepEqual([...all.subarray(0, 6)], [1, 2, 3, 4, 5, -1]);
+    assert.ok(all.subarray(71).every((v) => v === -1));
+  },
+});

@@ -13,8 +13,8 @@ export interface KernelSpec {
   constants?: Record<string, number>;
 }
 
-/** A binding of group 0: a whole tensor, or a byte range of it (uniform slots). */
-export type Binding = GpuTensor | { tensor: GpuTensor; offset: number; size: number };
+/** A binding of group 0: a tensor (its byte range of its buffer). */
+export type Binding = GpuTensor;
 
 const MAX_CACHED_BIND_GROUPS = 4096;
 
@@ -45,9 +45,7 @@ export class Kernel {
 
   /** The bind group for these bindings (group 0, binding i = bindings[i]); created once. */
   bindGroup(bindings: readonly Binding[]): GPUBindGroup {
-    const key = bindings.map((b) =>
-      "tensor" in b ? `${b.tensor.bufferId}@${b.offset}+${b.size}` : `${b.bufferId}+${b.byteLength}`
-    ).join(",");
+    const key = bindings.map((b) => `${b.bufferId}@${b.byteOffset}+${b.byteLength}`).join(",");
     let group = this.#bindGroups.get(key);
     if (group === undefined) {
       if (this.#bindGroups.size >= MAX_CACHED_BIND_GROUPS) this.#bindGroups.clear();
@@ -56,9 +54,7 @@ export class Kernel {
         layout: this.pipeline.getBindGroupLayout(0),
         entries: bindings.map((b, binding) => ({
           binding,
-          resource: "tensor" in b
-            ? { buffer: b.tensor.buffer, offset: b.offset, size: b.size }
-            : { buffer: b.buffer, size: b.byteLength },
+          resource: { buffer: b.buffer, offset: b.byteOffset, size: b.byteLength },
         })),
       });
       this.#bindGroups.set(key, group);
@@ -67,9 +63,9 @@ export class Kernel {
   }
 }
 
-/** `x[1024×1×28×28] f32`, or a byte range of a tensor. */
+/** `x[1024×1×28×28] f32`. */
 export function describeBinding(b: Binding): string {
-  return "tensor" in b ? `${b.tensor.describe()}@${b.offset}+${b.size}B` : b.describe();
+  return b.describe();
 }
 
 /**

@@ -78,7 +78,7 @@ export class Recorder {
     }
     this.#endPass();
     this.#context.push(`copy ${src.describe()} → ${dst.describe()} (${bytes} B)`);
-    this.#encoder.copyBufferToBuffer(src.buffer, 0, dst.buffer, 0, bytes);
+    this.#encoder.copyBufferToBuffer(src.buffer, src.byteOffset, dst.buffer, dst.byteOffset, bytes);
     return this;
   }
 

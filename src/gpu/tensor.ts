@@ -31,10 +31,14 @@ export function bufferBytes(size: number, dtype: Dtype): number {
 
 let nextBufferId = 1;
 
+/** Byte offsets of bound sub-ranges must be multiples of this (WebGPU's default alignment). */
+export const OFFSET_ALIGNMENT = 256;
+
 /**
- * A GPU buffer seen as an N-dimensional array: the buffer, its shape (dimension letters N, C, H, W
- * by convention), element type and a label that names it in error messages.
- * Views ({@link GpuTensor.view}) share the buffer and its id; nothing is copied.
+ * A GPU buffer (or an aligned range of one) seen as an N-dimensional array: the buffer, its
+ * shape (dimension letters N, C, H, W by convention), element type and a label that names it in
+ * error messages. Views ({@link GpuTensor.view}, {@link GpuTensor.prefix},
+ * {@link GpuTensor.slice}) share the buffer and its id; nothing is copied.
  */
 export class GpuTensor<D extends Dtype = Dtype> {
   /** Identifies the underlying buffer (shared by views) for bind-group caching. */
@@ -45,18 +49,21 @@ export class GpuTensor<D extends Dtype = Dtype> {
   readonly label: string;
   /** Number of elements. */
   readonly size: number;
+  /** Where the elements start in the buffer (0, or a multiple of {@link OFFSET_ALIGNMENT}). */
+  readonly byteOffset: number;
 
   constructor(
     buffer: GPUBuffer,
     shape: readonly number[],
     dtype: D,
     label: string,
-    bufferId = nextBufferId++,
+    at: { bufferId?: number; byteOffset?: number } = {},
   ) {
     const size = shapeSize(shape);
-    if (bufferBytes(size, dtype) > buffer.size) {
+    const byteOffset = at.byteOffset ?? 0;
+    if (byteOffset + bufferBytes(size, dtype) > buffer.size) {
       throw new RangeError(
-        `tensor ${label}: shape [${shape.join(", ")}] ${dtype} needs ` +
+        `tensor ${label}: shape [${shape.join(", ")}] ${dtype} at byte ${byteOffset} needs ` +
           `${bufferBytes(size, dtype)} bytes, the buffer has ${buffer.size}`,
       );
     }
@@ -65,7 +72,8 @@ export class GpuTensor<D extends Dtype = Dtype> {
     this.dtype = dtype;
     this.label = label;
     this.size = size;
-    this.bufferId = bufferId;
+    this.bufferId = at.bufferId ?? nextBufferId++;
+    this.byteOffset = byteOffset;
   }
 
   /** Bytes the elements occupy in the buffer, rounded up to whole 32-bit words. */
@@ -81,7 +89,7 @@ export class GpuTensor<D extends Dtype = Dtype> {
           `as [${shape.join(", ")}] (${shapeSize(shape)} elements)`,
       );
     }
-    return new GpuTensor(this.buffer, shape, this.dtype, label, this.bufferId);
+    return this.#at(shape, label, this.byteOffset);
   }
 
   /**
@@ -95,11 +103,42 @@ export class GpuTensor<D extends Dtype = Dtype> {
           `larger than [${this.shape.join(", ")}] (${this.size} elements)`,
       );
     }
-    return new GpuTensor(this.buffer, shape, this.dtype, label, this.bufferId);
+    return this.#at(shape, label, this.byteOffset);
+  }
+
+  /**
+   * `shapeSize(shape)` elements starting at element `start` (e.g. one layer's weights in a flat
+   * parameter arena). Bindable only at byte offsets that are multiples of
+   * {@link OFFSET_ALIGNMENT}, so this insists on it. WebGPU tracks usage per buffer, not per
+   * range: two slices of one buffer cannot be bound read-only and read-write in one dispatch.
+   */
+  slice(start: number, shape: readonly number[], label = this.label): GpuTensor<D> {
+    const byteOffset = this.byteOffset + start * bytesPerElement(this.dtype);
+    if (!Number.isInteger(start) || start < 0 || start + shapeSize(shape) > this.size) {
+      throw new RangeError(
+        `tensor ${this.label}: slice of ${shapeSize(shape)} elements at ${start} is outside ` +
+          `its ${this.size} elements`,
+      );
+    }
+    if (byteOffset % OFFSET_ALIGNMENT !== 0) {
+      throw new RangeError(
+        `tensor ${this.label}: slice at byte ${byteOffset} is not a multiple of ` +
+          `${OFFSET_ALIGNMENT} (WebGPU binding alignment)`,
+      );
+    }
+    return this.#at(shape, label, byteOffset);
+  }
+
+  #at(shape: readonly number[], label: string, byteOffset: number): GpuTensor<D> {
+    return new GpuTensor(this.buffer, shape, this.dtype, label, {
+      bufferId: this.bufferId,
+      byteOffset,
+    });
   }
 
   /** `label[60000×28×28] u8`, as used in error messages and perf tables. */
   describe(): string {
-    return `${this.label}[${this.shape.join("×")}] ${this.dtype}`;
+    const at = this.byteOffset === 0 ? "" : `@${this.byteOffset}`;
+    return `${this.label}[${this.shape.join("×")}] ${this.dtype}${at}`;
   }
 }

@@ -43,6 +43,7 @@ export class Gpu implements RecorderHost {
   #bytes = 0;
   #peakBytes = 0;
   #readbacks = 0;
+  readonly #uniforms = new Map<string, GpuTensor<"u32">>();
 
   private constructor(device: GPUDevice, adapter: AdapterRecord) {
     this.device = device;
@@ -195,6 +196,29 @@ export class Gpu implements RecorderHost {
       tail.set(bytes.subarray(whole));
       this.device.queue.writeBuffer(t.buffer, at + whole, tail);
     }
+  }
+
+  /**
+   * A read-only uniform buffer holding `bytes` (e.g. a kernel's shape parameters), shared by every
+   * caller asking for the same bytes: created and written once, never rewritten, so launchers can
+   * ask for it on every dispatch without allocating on the hot path after the first step.
+   */
+  uniform(bytes: ArrayBufferView, label = "params"): GpuTensor<"u32"> {
+    const raw = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const words = new Uint32Array(Math.ceil(raw.byteLength / 4));
+    new Uint8Array(words.buffer).set(raw);
+    const key = words.join(",");
+    let t = this.#uniforms.get(key);
+    if (t === undefined) {
+      t = this.tensor([words.length], {
+        dtype: "u32",
+        label: `${label}{${key}}`,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      this.write(t, words);
+      this.#uniforms.set(key, t);
+    }
+    return t;
   }
 
   /** Frees `t`'s whole buffer (and every view of it); pass the tensor that allocated it. */

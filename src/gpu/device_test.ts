@@ -220,3 +220,18 @@ Deno.test({
     assert.ok(all.subarray(71).every((v) => v === -1));
   },
 });
+
+Deno.test({
+  name: "uniform(): one buffer per distinct content, holding those bytes",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const a = gpu.uniform(Uint32Array.from([1, 2, 3]), "shape");
+    const b = gpu.uniform(Uint32Array.from([1, 2, 3]), "shape");
+    const c = gpu.uniform(Float32Array.from([1, 2, 3]), "shape");
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+    assert.deepEqual([...await gpu.read(a)], [1, 2, 3]);
+    assert.deepEqual(new Float32Array((await gpu.read(c)).buffer), Float32Array.from([1, 2, 3]));
+  },
+});

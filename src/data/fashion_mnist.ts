@@ -102,6 +102,13 @@ function toSplit(
 ): ImageSplit {
   checkImagesAndLabels(images.idx, labels.idx, { images: images.path, labels: labels.path });
   const [count, height, width] = images.idx.dims;
+  if (count === 0 || height === 0 || width === 0) {
+    throw new DataError(
+      images.path,
+      "at least one image of at least 1×1 pixels",
+      `dims ${images.idx.dims.join("×")}`,
+    );
+  }
   return {
     name,
     count,

@@ -99,6 +99,7 @@ export async function locateFashionMnist(options: LocateOptions = {}): Promise<L
   ];
   for (const [origin, dir] of explicit) {
     if (dir === undefined) continue;
+    if (dir.trim() === "") throw new DataError(origin, "a directory", "an empty value");
     const found = await findFiles(dir);
     if (found.missing.length === 0) return { origin, dir, files: found.files };
     throw new DataError(
@@ -109,8 +110,9 @@ export async function locateFashionMnist(options: LocateOptions = {}): Promise<L
   }
 
   const cacheDir = options.cacheDir ?? defaultCacheDir(env);
+  const systemDir = options.systemDir ?? SYSTEM_DIR;
   const implicit: [DataOrigin, string | undefined][] = [
-    ["system", options.systemDir ?? SYSTEM_DIR],
+    ["system", systemDir],
     ["cache", cacheDir],
   ];
   for (const [origin, dir] of implicit) {
@@ -123,7 +125,7 @@ export async function locateFashionMnist(options: LocateOptions = {}): Promise<L
   const notFound = (why: string) =>
     new DataError(
       "Fashion-MNIST",
-      `the four files (${fileList()}) in --data-dir, $FASHION_MNIST_DIR, ${SYSTEM_DIR} ` +
+      `the four files (${fileList()}) in --data-dir, $FASHION_MNIST_DIR, ${systemDir} ` +
         "(apt-get install dataset-fashion-mnist) or the cache",
       `none: looked in ${looked.join("; ")}; ${why}`,
     );
@@ -173,7 +175,7 @@ async function download(
   options: LocateOptions,
   env: (name: string) => string | undefined,
 ): Promise<void> {
-  const mirror = (options.mirror ?? env("FASHION_MNIST_MIRROR") ?? OFFICIAL_MIRROR)
+  const mirror = (options.mirror || env("FASHION_MNIST_MIRROR") || OFFICIAL_MIRROR)
     .replace(/\/?$/, "/");
   const expected = options.sha256 ?? OFFICIAL_SHA256;
   const get = options.fetch ?? fetch;

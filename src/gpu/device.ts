@@ -213,7 +213,7 @@ export class Gpu implements RecorderHost {
       t = this.tensor([words.length], {
         dtype: "u32",
         label: `${label}{${key}}`,
-        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
       });
       this.write(t, words);
       this.#uniforms.set(key, t);

@@ -1,5 +1,6 @@
 import { GpuDeviceLostError, GpuKernelError, NoAdapterError } from "./errors.ts";
 import { PipelineCache } from "./pipelines.ts";
+import type { Profiler } from "./profiler.ts";
 import { Recorder, type RecorderHost } from "./recorder.ts";
 import { bufferBytes, type Dtype, GpuTensor, type HostArray, shapeSize } from "./tensor.ts";
 
@@ -227,9 +228,12 @@ export class Gpu implements RecorderHost {
     t.buffer.destroy();
   }
 
-  /** A recorder: many dispatches, one command encoder, one submit. */
-  recorder(label: string): Recorder {
-    return new Recorder(this, label);
+  /**
+   * A recorder: many dispatches, one command encoder, one submit. With a `profiler` (perf only)
+   * every dispatch is timed with timestamp queries.
+   */
+  recorder(label: string, options: { profiler?: Profiler } = {}): Recorder {
+    return new Recorder(this, label, options.profiler ?? null);
   }
 
   /**

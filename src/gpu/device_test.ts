@@ -235,3 +235,45 @@ Deno.test({
     assert.deepEqual(new Float32Array((await gpu.read(c)).buffer), Float32Array.from([1, 2, 3]));
   },
 });
+
+Deno.test({
+  name: "recorder.clear zero-fills only the tensor's range",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const t = gpu.upload(new Float32Array(130).fill(7), [130], { dtype: "f32", label: "c" });
+    const rec = gpu.recorder("clear");
+    rec.clear(t.slice(64, [3]));
+    rec.submit();
+    const out = await gpu.read(t);
+    assert.deepEqual([...out.subarray(62, 68)], [7, 7, 0, 0, 0, 7]);
+  },
+});
+
+Deno.test({
+  name: "profiler: timestamp queries time each dispatch by kernel name",
+  ignore: noGpu || !testGpuHasTimestamps(),
+  async fn() {
+    const gpu = testGpu();
+    const { Profiler } = await import("./profiler.ts");
+    const profiler = new Profiler(gpu.device, 16);
+    const k = await gpu.pipelines.get({ label: "copy", code: COPY_WGSL, constants: { SCALE: 2 } });
+    const x = gpu.tensor([4096], { label: "px" });
+    const y = gpu.tensor([4096], { label: "py" });
+    for (let s = 0; s < 2; s++) {
+      const rec = gpu.recorder(`profiled ${s}`, { profiler });
+      rec.dispatch(k, [x, y], 64).dispatch(k, [x, y], 64);
+      rec.submit();
+    }
+    await gpu.sync();
+    const times = await profiler.collect();
+    assert.equal(times.length, 1);
+    assert.equal(times[0].label, "copy{SCALE=2}");
+    assert.equal(times[0].dispatches, 4);
+    assert.ok(times[0].ms >= 0 && Number.isFinite(times[0].ms));
+  },
+});
+
+function testGpuHasTimestamps(): boolean {
+  return !noGpu && testGpu().device.features.has("timestamp-query");
+}

@@ -1,5 +1,6 @@
 import type { Binding, Kernel } from "./pipelines.ts";
 import { describeBinding } from "./pipelines.ts";
+import type { Profiler } from "./profiler.ts";
 import type { GpuTensor } from "./tensor.ts";
 
 /** Workgroup counts: x, or [x, y], or [x, y, z]. */
@@ -28,11 +29,15 @@ export class Recorder {
   #context: string[] = [];
   #dispatches = 0;
   #submitted = false;
+  readonly #profiler: Profiler | null;
+  readonly #firstQuery: number;
 
-  constructor(host: RecorderHost, label: string) {
+  constructor(host: RecorderHost, label: string, profiler: Profiler | null = null) {
     host.assertAlive();
     this.#host = host;
     this.label = label;
+    this.#profiler = profiler;
+    this.#firstQuery = profiler?.used ?? 0;
     this.#encoder = host.device.createCommandEncoder({ label });
     this.#maxWorkgroups = host.device.limits.maxComputeWorkgroupsPerDimension;
   }
@@ -60,10 +65,16 @@ export class Recorder {
     this.#context.push(what);
     this.#dispatches++;
     if (x * y * z === 0) return this;
-    const pass = this.#pass ??= this.#encoder.beginComputePass({ label: this.label });
+    const timestamps = this.#profiler?.passTimestamps(kernel.name);
+    if (timestamps) this.#endPass(); // a pass of its own, timed from begin to end
+    const pass = this.#pass ??= this.#encoder.beginComputePass({
+      label: this.label,
+      timestampWrites: timestamps,
+    });
     pass.setPipeline(kernel.pipeline);
     pass.setBindGroup(0, kernel.bindGroup(bindings));
     pass.dispatchWorkgroups(x, y, z);
+    if (timestamps) this.#endPass();
     return this;
   }
 
@@ -82,6 +93,15 @@ export class Recorder {
     return this;
   }
 
+  /** Zero-fills `t` (e.g. the gradient arena in `zeroGrad`). */
+  clear(t: GpuTensor): this {
+    this.#assertOpen();
+    this.#endPass();
+    this.#context.push(`clear ${t.describe()}`);
+    this.#encoder.clearBuffer(t.buffer, t.byteOffset, t.byteLength);
+    return this;
+  }
+
   /** Low-level access for `Gpu.read`: the encoder with the compute pass closed. */
   encoder(): GPUCommandEncoder {
     this.#assertOpen();
@@ -95,6 +115,7 @@ export class Recorder {
     this.#host.assertAlive();
     this.#endPass();
     this.#submitted = true;
+    this.#profiler?.resolve(this.#encoder, this.#firstQuery);
     const device = this.#host.device;
     device.pushErrorScope("out-of-memory");
     device.pushErrorScope("validation");

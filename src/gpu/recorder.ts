@@ -29,6 +29,11 @@ export class Recorder {
   #context: string[] = [];
   #dispatches = 0;
   #submitted = false;
+  /**
+   * What is being recorded (e.g. `block1.conv/backward`): prefixes profiler labels and error
+   * context so per-layer timings and failures are attributable.
+   */
+  scope = "";
   readonly #profiler: Profiler | null;
   readonly #firstQuery: number;
 
@@ -54,7 +59,9 @@ export class Recorder {
   dispatch(kernel: Kernel, bindings: readonly Binding[], workgroups: Workgroups): this {
     this.#assertOpen();
     const [x, y = 1, z = 1] = typeof workgroups === "number" ? [workgroups] : workgroups;
-    const what = `${kernel.name}(${bindings.map(describeBinding).join(", ")}) × [${x}, ${y}, ${z}]`;
+    const where = this.scope ? `${this.scope}: ` : "";
+    const what = `${where}${kernel.name}(${bindings.map(describeBinding).join(", ")}) × ` +
+      `[${x}, ${y}, ${z}]`;
     for (const n of [x, y, z]) {
       if (!Number.isInteger(n) || n < 0 || n > this.#maxWorkgroups) {
         throw new RangeError(
@@ -65,7 +72,9 @@ export class Recorder {
     this.#context.push(what);
     this.#dispatches++;
     if (x * y * z === 0) return this;
-    const timestamps = this.#profiler?.passTimestamps(kernel.name);
+    const timestamps = this.#profiler?.passTimestamps(
+      this.scope ? `${this.scope}/${kernel.name}` : kernel.name,
+    );
     if (timestamps) this.#endPass(); // a pass of its own, timed from begin to end
     const pass = this.#pass ??= this.#encoder.beginComputePass({
       label: this.label,

@@ -1,0 +1,137 @@
+// GeneralReLU (the lesson's leak / sub / maxv; plain ReLU with all three off), elementwise:
+//   t = has_leak ? (x >= 0 ? x : leak·x) : max(x, 0);  t -= sub (if has_sub);
+//   forward:  y  = has_maxv ? min(t, maxv) : t
+//   backward: dx = dy · (x > 0 ? 1 : leak_or_0) · (has_maxv && t > maxv ? 0 : 1)
+// Each workgroup covers a block of WG·PER consecutive elements; invocation j handles elements
+// j, j + WG, … of it, so neighbouring invocations touch neighbouring addresses. The *4 entry
+// points do the same on vec4s (count a multiple of 4): one vector load instead of four scalar
+// ones, ~2.4x faster on lavapipe, whose storage accesses are per-lane.
+
+override WG: u32 = 256; // invocations per workgroup
+override PER: u32 = 4; // elements per invocation
+
+const HAS_LEAK: u32 = 1u;
+const HAS_SUB: u32 = 2u;
+const HAS_MAXV: u32 = 4u;
+
+struct Params {
+  count: u32, // elements in x (= y = dy = dx)
+  flags: u32, // HAS_LEAK | HAS_SUB | HAS_MAXV
+  leak: f32, // slope for x < 0 (0 when off)
+  sub: f32, // subtracted after the (leaky) ReLU (0 when off)
+  maxv: f32, // upper clamp (unused when off)
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>; // [count] (any shape, flat)
+@group(0) @binding(2) var<storage, read_write> out: array<f32>; // [count] y (forward) or dx (backward)
+@group(0) @binding(3) var<storage, read> dy: array<f32>; // [count] (backward only)
+// The same bindings as vec4s, for the *4 entry points (each entry point uses one set).
+@group(0) @binding(1) var<storage, read> x4: array<vec4<f32>>; // [count / 4]
+@group(0) @binding(2) var<storage, read_write> out4: array<vec4<f32>>; // [count / 4]
+@group(0) @binding(3) var<storage, read> dy4: array<vec4<f32>>; // [count / 4]
+
+/** The pre-clamp value t; the backward recomputes it exactly as the forward does. */
+fn pre_clamp(v: f32) -> f32 {
+  var t = max(v, 0.0);
+  if ((params.flags & HAS_LEAK) != 0u) {
+    t = select(params.leak * v, v, v >= 0.0);
+  }
+  if ((params.flags & HAS_SUB) != 0u) {
+    t -= params.sub;
+  }
+  return t;
+}
+
+fn pre_clamp4(v: vec4<f32>) -> vec4<f32> {
+  var t = max(v, vec4<f32>(0.0));
+  if ((params.flags & HAS_LEAK) != 0u) {
+    t = select(params.leak * v, v, v >= vec4<f32>(0.0));
+  }
+  if ((params.flags & HAS_SUB) != 0u) {
+    t -= params.sub;
+  }
+  return t;
+}
+
+/** First element of this invocation: block start (2-D grid for > 65535 blocks) + lane. */
+fn first_index(lid: u32, wid: vec3<u32>, groups: vec3<u32>) -> u32 {
+  return (wid.x + wid.y * groups.x) * WG * PER + lid;
+}
+
+@compute @workgroup_size(WG)
+fn forward(
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  let i0 = first_index(lid, wid, groups);
+  let clamp = (params.flags & HAS_MAXV) != 0u;
+  for (var k = 0u; k < PER; k++) {
+    let i = i0 + k * WG;
+    if (i >= params.count) {
+      return;
+    }
+    let t = pre_clamp(x[i]);
+    out[i] = select(t, min(t, params.maxv), clamp);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn backward(
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  let i0 = first_index(lid, wid, groups);
+  let clamp = (params.flags & HAS_MAXV) != 0u;
+  for (var k = 0u; k < PER; k++) {
+    let i = i0 + k * WG;
+    if (i >= params.count) {
+      return;
+    }
+    let v = x[i];
+    // PyTorch's convention: at x == 0 the slope is the leak (0 for plain ReLU).
+    let slope = select(params.leak, 1.0, v > 0.0);
+    let blocked = clamp && pre_clamp(v) > params.maxv;
+    out[i] = select(dy[i] * slope, 0.0, blocked);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn forward4(
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  let i0 = first_index(lid, wid, groups);
+  let clamp = (params.flags & HAS_MAXV) != 0u;
+  for (var k = 0u; k < PER; k++) {
+    let i = i0 + k * WG;
+    if (i >= params.count / 4u) {
+      return;
+    }
+    let t = pre_clamp4(x4[i]);
+    out4[i] = select(t, min(t, vec4<f32>(params.maxv)), clamp);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn backward4(
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  let i0 = first_index(lid, wid, groups);
+  let clamp = (params.flags & HAS_MAXV) != 0u;
+  for (var k = 0u; k < PER; k++) {
+    let i = i0 + k * WG;
+    if (i >= params.count / 4u) {
+      return;
+    }
+    let v = x4[i];
+    let slope = select(vec4<f32>(params.leak), vec4<f32>(1.0), v > vec4<f32>(0.0));
+    let blocked = pre_clamp4(v) > vec4<f32>(params.maxv) & vec4<bool>(clamp);
+    out4[i] = select(dy4[i] * slope, vec4<f32>(0.0), blocked);
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * BatchNorm2d kernels: the lesson's variant (unbiased batch variance, statistics constant in the
+ * backward) and PyTorch's nn.BatchNorm2d ("standard": biased variance, gradient through the
+ * statistics), training and eval. Forward = chunk statistics → per-channel merge (+ running
+ * statistics) → apply; backward = chunk sums → per-channel sums (+ parameter gradients) → dx.
+ * Every reduction has a fixed order, so reruns are bit-identical.
+ *
+ * @module
+ */
+import type { Gpu } from "../gpu/device.ts";
+import type { Kernel } from "../gpu/pipelines.ts";
+import type { Recorder } from "../gpu/recorder.ts";
+import type { GpuTensor } from "../gpu/tensor.ts";
+import type { BatchNormOptions, BatchNormVariant } from "../ref/batchnorm.ts";
+import type { NormShape } from "../shapes.ts";
+import applyCode from "./batchnorm_apply.wgsl" with { type: "text" };
+import backDxCode from "./batchnorm_backward_dx.wgsl" with { type: "text" };
+import backFinalizeCode from "./batchnorm_backward_finalize.wgsl" with { type: "text" };
+import backStatsCode from "./batchnorm_backward_stats.wgsl" with { type: "text" };
+import finalizeCode from "./batchnorm_finalize.wgsl" with { type: "text" };
+import statsCode from "./batchnorm_stats.wgsl" with { type: "text" };
+import { grid2d } from "./gather.ts";
+
+export type { BatchNormOptions, BatchNormVariant };
+
+/** Override constants of the batchnorm*.wgsl kernels. */
+export interface BatchNormTuning {
+  /** Invocations per workgroup, every pass (default 256). */
+  workgroupSize?: number;
+  /** Elementwise passes (apply, dx): elements per invocation (default 4). */
+  perInvocation?: number;
+  /** Reduction passes: values per invocation per chunk (default 16). */
+  chunkPerInvocation?: number;
+  /** Fan-in of the in-workgroup merge tree (default 16; ≥ 2). */
+  fanIn?: number;
+}
+
+/**
+ * Scratch buffers owned by a kernels object, one per name, grown on demand and otherwise reused
+ * (so steady-state training allocates nothing). Views are prefixes of the current buffer.
+ */
+export class ScratchBuffers {
+  readonly #gpu: Gpu;
+  readonly #label: string;
+  readonly #buffers = new Map<string, GpuTensor<"f32">>();
+  readonly #views = new Map<string, GpuTensor<"f32">>();
+  /** Smallest allocation in floats: covers every lesson shape, so growth is rare. */
+  static readonly MIN_FLOATS = 16384;
+
+  constructor(gpu: Gpu, label: string) {
+    this.#gpu = gpu;
+    this.#label = label;
+  }
+
+  /** A `[size]` f32 view named `name`; contents are whatever was last written there. */
+  get(name: string, size: number): GpuTensor<"f32"> {
+    const key = `${name}:${size}`;
+    let view = this.#views.get(key);
+    if (view) return view;
+    let buffer = this.#buffers.get(name);
+    if (!buffer || buffer.size < size) {
+      // The old buffer is not destroyed: recorded but unsubmitted work may still bind it.
+      buffer = this.#gpu.tensor([Math.max(size, ScratchBuffers.MIN_FLOATS)], {
+        label: `${this.#label}.${name}`,
+      });
+      this.#buffers.set(name, buffer);
+      for (const k of [...this.#views.keys()]) if (k.startsWith(`${name}:`)) this.#views.delete(k);
+    }
+    view = buffer.prefix([Math.max(size, 1)]);
+    this.#views.set(key, view);
+    return view;
+  }
+}
+
+/** The compiled BatchNorm2d pipelines for one tuning, with their scratch space. */
+export class BatchNormKernels {
+  readonly gpu: Gpu;
+  readonly tuning: Readonly<Required<BatchNormTuning>>;
+  readonly stats: Kernel;
+  readonly finalize: Kernel;
+  readonly apply: Kernel;
+  readonly backStats: Kernel;
+  readonly backFinalize: Kernel;
+  readonly backDx: Kernel;
+  /** apply and backDx on vec4s: used when N·C·H·W % 4 == 0 and H·W ≥ 3. */
+  readonly apply4: Kernel;
+  readonly backDx4: Kernel;
+  /** stats and backStats on vec4s: used when H·W % 4 == 0. */
+  readonly stats4: Kernel;
+  readonly backStats4: Kernel;
+  /** @internal Chunk partials [C, G, 2] and per-channel sums [C, 2]. */
+  readonly scratch: ScratchBuffers;
+
+  constructor(
+    gpu: Gpu,
+    tuning: Required<BatchNormTuning>,
+    k: {
+      stats: Kernel;
+      finalize: Kernel;
+      apply: Kernel;
+      backStats: Kernel;
+      backFinalize: Kernel;
+      backDx: Kernel;
+      apply4: Kernel;
+      backDx4: Kernel;
+      stats4: Kernel;
+      backStats4: Kernel;
+    },
+  ) {
+    this.gpu = gpu;
+    this.tuning = Object.freeze({ ...tuning });
+    this.stats = k.stats;
+    this.finalize = k.finalize;
+    this.apply = k.apply;
+    this.backStats = k.backStats;
+    this.backFinalize = k.backFinalize;
+    this.backDx = k.backDx;
+    this.apply4 = k.apply4;
+    this.backDx4 = k.backDx4;
+    this.stats4 = k.stats4;
+    this.backStats4 = k.backStats4;
+    this.scratch = new ScratchBuffers(gpu, "batchnorm.scratch");
+  }
+
+  /** Loads per chunk of the reduction passes: workgroupSize · chunkPerInvocation. */
+  get chunk(): number {
+    return this.tuning.workgroupSize * this.tuning.chunkPerInvocation;
+  }
+}
+
+/** Compiles (once per device and tuning) the six BatchNorm2d passes. */
+export async function batchNormKernels(
+  gpu: Gpu,
+  tuning: BatchNormTuning = {},
+): Promise<BatchNormKernels> {
+  const t: Required<BatchNormTuning> = {
+    workgroupSize: tuning.workgroupSize ?? 256,
+    perInvocation: tuning.perInvocation ?? 4,
+    chunkPerInvocation: tuning.chunkPerInvocation ?? 16,
+    fanIn: tuning.fanIn ?? 16,
+  };
+  checkTuning("batchNorm", t);
+  const WG = t.workgroupSize;
+  const reduce = { WG, PER: t.chunkPerInvocation, FAN: t.fanIn };
+  const elementwise = { WG, PER: t.perInvocation };
+  const get = (
+    label: string,
+    code: string,
+    constants: Record<string, number>,
+    entryPoint = "main",
+  ) => gpu.pipelines.get({ label, code, constants, entryPoint });
+  const [
+    stats,
+    finalize,
+    apply,
+    backStats,
+    backFinalize,
+    backDx,
+    apply4,
+    backDx4,
+    stats4,
+    backStats4,
+  ] = await Promise.all([
+    get("batchnorm_stats", statsCode, reduce),
+    get("batchnorm_finalize", finalizeCode, { WG }),
+    get("batchnorm_apply", applyCode, elementwise),
+    get("batchnorm_backward_stats", backStatsCode, reduce),
+    get("batchnorm_backward_finalize", backFinalizeCode, { WG }),
+    get("batchnorm_backward_dx", backDxCode, elementwise),
+    get("batchnorm_apply", applyCode, elementwise, "main4"),
+    get("batchnorm_backward_dx", backDxCode, elementwise, "main4"),
+    get("batchnorm_stats", statsCode, reduce, "main4"),
+    get("batchnorm_backward_stats", backStatsCode, reduce, "main4"),
+  ]);
+  return new BatchNormKernels(gpu, t, {
+    stats,
+    finalize,
+    apply,
+    backStats,
+    backFinalize,
+    backDx,
+    apply4,
+    backDx4,
+    stats4,
+    backStats4,
+  });
+}
+
+/**
+ * BatchNorm2d forward over x [N, C, H, W] into y. Training: normalises with the batch statistics
+ * (unbiased variance for "lesson", biased for "standard"), writes them to mean [C] and rstd [C],
+ * and lerps runMean / runVar [C] in place (toward the unbiased variance in both variants). Eval:
+ * normalises with runMean / runVar, writes mean = runMean and rstd = 1/√(runVar + eps), leaves
+ * the running statistics alone. mults / adds [C] are read-only parameter slices.
+ */
+export function recordBatchNormForward(
+  rec: Recorder,
+  k: BatchNormKernels,
+  t: {
+    x: GpuTensor<"f32">; // [N, C, H, W]
+    y: GpuTensor<"f32">; // [N, C, H, W]
+    mults: GpuTensor<"f32">; // [C]
+    adds: GpuTensor<"f32">; // [C]
+    runMean: GpuTensor<"f32">; // [C]
+    runVar: GpuTensor<"f32">; // [C]
+    mean: GpuTensor<"f32">; // [C]
+    rstd: GpuTensor<"f32">; // [C]
+  },
+  s: NormShape,
+  o: BatchNormOptions,
+): void {
+  const { M, HW, count, G, T, vecStats, momentum, eps } = plan("batchNorm forward", k, s, o);
+  checkTensors("batchNorm forward", count, s.C, { x: t.x, y: t.y }, {
+    mults: t.mults,
+    adds: t.adds,
+    runMean: t.runMean,
+    runVar: t.runVar,
+    mean: t.mean,
+    rstd: t.rstd,
+  });
+  const gpu = k.gpu;
+  const partials = k.scratch.get("partials", o.training ? s.C * G * 2 : 1); // [C, G, 2]
+  if (o.training) {
+    // The vec4 kernel counts H·W and M in vec4s.
+    const u = vecStats ? 4 : 1;
+    const p = gpu.uniform(Uint32Array.of(s.N, s.C, HW / u, M / u, G), "batchnorm_stats.params");
+    rec.dispatch(vecStats ? k.stats4 : k.stats, [p, t.x, partials], [G, s.C]);
+  }
+  const fin = new Uint32Array(8);
+  fin.set([s.C, M, G, T, o.training ? 1 : 0, o.variant === "lesson" ? 1 : 0]);
+  new Float32Array(fin.buffer).set([eps, momentum], 6);
+  rec.dispatch(
+    k.finalize,
+    [gpu.uniform(fin, "batchnorm_finalize.params"), partials, t.mean, t.rstd, t.runMean, t.runVar],
+    Math.ceil(s.C / k.tuning.workgroupSize),
+  );
+  const vec4s = count % 4 === 0 && HW >= 3;
+  const pa = gpu.uniform(Uint32Array.of(count, s.C, HW, HW % 4 === 0 ? 1 : 0), "batchnorm_apply");
+  rec.dispatch(
+    vec4s ? k.apply4 : k.apply,
+    [pa, t.x, t.mean, t.rstd, t.mults, t.adds, t.y],
+    grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
+  );
+}
+
+/**
+ * BatchNorm2d backward given dy [N, C, H, W] and the forward's x, mean [C] and rstd [C]:
+ * dx (overwritten) = mults·rstd·dy, or for "standard" training
+ * mults·rstd/M·(M·dy − Σdy − xhat·Σdy·xhat); dadds += Σdy and dmults += Σdy·xhat (accumulated,
+ * slices of the gradient arena).
+ */
+export function recordBatchNormBackward(
+  rec: Recorder,
+  k: BatchNormKernels,
+  t: {
+    x: GpuTensor<"f32">; // [N, C, H, W]
+    dy: GpuTensor<"f32">; // [N, C, H, W]
+    dx: GpuTensor<"f32">; // [N, C, H, W]
+    mults: GpuTensor<"f32">; // [C]
+    mean: GpuTensor<"f32">; // [C]
+    rstd: GpuTensor<"f32">; // [C]
+    dmults: GpuTensor<"f32">; // [C]
+    dadds: GpuTensor<"f32">; // [C]
+  },
+  s: NormShape,
+  o: BatchNormOptions,
+): void {
+  const through = o.training && o.variant === "standard";
+  const { M, HW, count, G, vecStats } = plan("batchNorm backward", k, s, {
+    ...o,
+    training: through,
+  });
+  checkTensors("batchNorm backward", count, s.C, { x: t.x, dy: t.dy, dx: t.dx }, {
+    mults: t.mults,
+    mean: t.mean,
+    rstd: t.rstd,
+    dmults: t.dmults,
+    dadds: t.dadds,
+  });
+  const gpu = k.gpu;
+  const partials = k.scratch.get("partials", s.C * G * 2); // [C, G, 2]
+  const sums = k.scratch.get("sums", s.C * 2); // [C, 2]
+  const u = vecStats ? 4 : 1; // the vec4 kernel counts H·W and M in vec4s
+  const ps = gpu.uniform(Uint32Array.of(s.N, s.C, HW / u, M / u, G), "batchnorm_stats.params");
+  rec.dispatch(vecStats ? k.backStats4 : k.backStats, [ps, t.x, t.dy, t.mean, partials], [G, s.C]);
+  rec.dispatch(
+    k.backFinalize,
+    [
+      gpu.uniform(Uint32Array.of(s.C, G), "batchnorm_backward_finalize.params"),
+      partials,
+      t.rstd,
+      sums,
+      t.dmults,
+      t.dadds,
+    ],
+    Math.ceil(s.C / k.tuning.workgroupSize),
+  );
+  const vec4s = count % 4 === 0 && HW >= 3;
+  const pd = gpu.uniform(
+    Uint32Array.of(count, s.C, HW, M, through ? 1 : 0, HW % 4 === 0 ? 1 : 0),
+    "batchnorm_dx.params",
+  );
+  rec.dispatch(
+    vec4s ? k.backDx4 : k.backDx,
+    [pd, t.x, t.dy, t.mean, t.rstd, t.mults, sums, t.dx],
+    grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
+  );
+}
+
+/**
+ * Validates shape and options; returns sizes, whether the reductions run on vec4s (H·W % 4 == 0),
+ * values per chunk T, the chunk count G and the settings.
+ */
+function plan(
+  what: string,
+  k: BatchNormKernels,
+  s: NormShape,
+  o: BatchNormOptions,
+): {
+  M: number;
+  HW: number;
+  count: number;
+  vecStats: boolean;
+  T: number;
+  G: number;
+  momentum: number;
+  eps: number;
+} {
+  for (const name of ["N", "C", "H", "W"] as const) {
+    const v = s[name];
+    if (!Number.isInteger(v) || v < 1) {
+      throw new RangeError(`${what}: shape ${name} = ${v}, expected a positive integer`);
+    }
+  }
+  if (o.variant !== "lesson" && o.variant !== "standard") {
+    throw new RangeError(`${what}: variant ${o.variant}, expected "lesson" or "standard"`);
+  }
+  const momentum = o.momentum ?? 0.1, eps = o.eps ?? 1e-5;
+  if (!(momentum >= 0 && momentum <= 1)) {
+    throw new RangeError(`${what}: momentum ${momentum}, expected a number in [0, 1]`);
+  }
+  if (!(eps >= 0 && Number.isFinite(eps))) {
+    throw new RangeError(`${what}: eps ${eps}, expected a finite number ≥ 0`);
+  }
+  const HW = s.H * s.W, M = s.N * HW, count = M * s.C;
+  if (o.training && M < 2) {
+    throw new RangeError(`${what}: M = N·H·W = ${M} values per channel, expected ≥ 2`);
+  }
+  // Counts are merged as f32 (exact to 2^24); indices are u32.
+  if (M > 2 ** 24 || count >= 2 ** 32) {
+    throw new RangeError(`${what}: shape ${JSON.stringify(s)} too large (M ≤ 2^24 supported)`);
+  }
+  const vecStats = HW % 4 === 0;
+  const T = vecStats ? 4 * k.chunk : k.chunk;
+  const G = Math.ceil(M / T);
+  if (s.C > 65535 || G > 65535) {
+    throw new RangeError(`${what}: C = ${s.C} and G = ${G} chunks must be ≤ 65535`);
+  }
+  return { M, HW, count, vecStats, T, G, momentum, eps };
+}
+
+function checkTensors(
+  what: string,
+  count: number,
+  C: number,
+  big: Record<string, GpuTensor>,
+  perChannel: Record<string, GpuTensor>,
+): void {
+  for (
+    const [group, size, shape] of [[big, count, "[N, C, H, W]"], [perChannel, C, "[C]"]] as const
+  ) {
+    for (const [name, t] of Object.entries(group)) {
+      if (t.dtype !== "f32" || t.size !== size) {
+        throw new RangeError(
+          `${what}: ${name} ${t.describe()} must be f32 with ${size} elements ${shape}`,
+        );
+      }
+    }
+  }
+}
+
+function checkTuning(what: string, tuning: Required<BatchNormTuning>): void {
+  for (const [name, v] of Object.entries(tuning)) {
+    if (!Number.isInteger(v) || v < (name === "fanIn" ? 2 : 1) || v > 1024) {
+      throw new RangeError(`${what} tuning: ${name} = ${v}, expected an integer in [1, 1024]`);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+// BatchNorm2d backward, pass 3 of 3: dx, elementwise (layout and channel tracking as in
+// batchnorm_apply.wgsl). With k = mults[c]·rstd[c] and xhat = (x − mean[c])·rstd[c]:
+//   through_stats ("standard" training): dx = k·(dy − (Σdy + xhat·Σdy·xhat) / M)
+//   otherwise ("lesson" training, eval):  dx = k·dy
+// main4: the same on vec4s (count a multiple of 4, H·W ≥ 3), as in batchnorm_apply.wgsl.
+
+override WG: u32 = 256; // invocations per workgroup
+override PER: u32 = 4; // elements per invocation
+
+struct Params {
+  count: u32, // N·C·H·W
+  C: u32,
+  HW: u32, // H·W
+  M: u32, // N·H·W
+  through_stats: u32, // 1: gradient through the batch mean and variance
+  aligned: u32, // H·W % 4 == 0: a vec4 never straddles two channels
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>; // [N, C, H, W]
+@group(0) @binding(2) var<storage, read> dy: array<f32>; // [N, C, H, W]
+@group(0) @binding(3) var<storage, read> mean: array<f32>; // [C]
+@group(0) @binding(4) var<storage, read> rstd: array<f32>; // [C]
+@group(0) @binding(5) var<storage, read> mults: array<f32>; // [C]
+@group(0) @binding(6) var<storage, read> sums: array<f32>; // [C, 2] Σdy, Σdy·xhat
+@group(0) @binding(7) var<storage, read_write> dx: array<f32>; // [N, C, H, W]
+// The same bindings as vec4s, for main4.
+@group(0) @binding(1) var<storage, read> x4: array<vec4<f32>>; // [N·C·H·W / 4]
+@group(0) @binding(2) var<storage, read> dy4: array<vec4<f32>>; // [N·C·H·W / 4]
+@group(0) @binding(7) var<storage, read_write> dx4: array<vec4<f32>>; // [N·C·H·W / 4]
+
+/** Channel c's (mean, rstd, mults·rstd, Σdy, Σdy·xhat). */
+struct Chan {
+  m: f32,
+  r: f32,
+  k: f32,
+  s0: f32,
+  s1: f32,
+}
+
+fn chan_of(c: u32) -> Chan {
+  return Chan(mean[c], rstd[c], mults[c] * rstd[c], sums[2u * c], sums[2u * c + 1u]);
+}
+
+@compute @workgroup_size(WG)
+fn main(
+  @builtin(local_invocation_index) j: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  var i = (wid.x + wid.y * groups.x) * WG * PER + j;
+  if (i >= params.count) {
+    return;
+  }
+  let row = i / params.HW;
+  var hw = i - row * params.HW;
+  var c = row % params.C;
+  let step_rows = WG / params.HW;
+  let step_hw = WG - step_rows * params.HW;
+  let step_c = step_rows % params.C;
+  let through = params.through_stats != 0u;
+  let inv_m = 1.0 / f32(params.M);
+  for (var k = 0u; k < PER; k++) {
+    if (i >= params.count) {
+      return;
+    }
+    let r = rstd[c];
+    var g = dy[i];
+    if (through) {
+      let xhat = (x[i] - mean[c]) * r;
+      g -= (sums[2u * c] + xhat * sums[2u * c + 1u]) * inv_m;
+    }
+    dx[i] = mults[c] * r * g;
+    i += WG;
+    hw += step_hw;
+    c += step_c;
+    if (hw >= params.HW) {
+      hw -= params.HW;
+      c += 1u;
+    }
+    if (c >= params.C) {
+      c -= params.C;
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main4(
+  @builtin(local_invocation_index) j: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+) {
+  var e = (wid.x + wid.y * groups.x) * WG * PER + j; // vec4 index: elements 4e … 4e + 3
+  let count4 = params.count / 4u;
+  if (e >= count4) {
+    return;
+  }
+  let row = (4u * e) / params.HW;
+  var hw = 4u * e - row * params.HW;
+  var c = row % params.C;
+  let step_rows = (4u * WG) / params.HW;
+  let step_hw = 4u * WG - step_rows * params.HW;
+  let step_c = step_rows % params.C;
+  let through = params.through_stats != 0u;
+  let inv_m = 1.0 / f32(params.M);
+  for (var k = 0u; k < PER; k++) {
+    if (e >= count4) {
+      return;
+    }
+    // Components past the end of the row belong to the next channel.
+    let a = chan_of(c);
+    var m = vec4<f32>(a.m);
+    var r = vec4<f32>(a.r);
+    var kk = vec4<f32>(a.k);
+    var s0 = vec4<f32>(a.s0);
+    var s1 = vec4<f32>(a.s1);
+    if (params.aligned == 0u) {
+      let b = chan_of(select(c + 1u, 0u, c + 1u == params.C));
+      let next = vec4<u32>(hw) + vec4<u32>(0u, 1u, 2u, 3u) >= vec4<u32>(params.HW);
+      m = select(m, vec4<f32>(b.m), next);
+      r = select(r, vec4<f32>(b.r), next);
+      kk = select(kk, vec4<f32>(b.k), next);
+      s0 = select(s0, vec4<f32>(b.s0), next);
+      s1 = select(s1, vec4<f32>(b.s1), next);
+    }
+    var g = dy4[e];
+    if (through) {
+      let xhat = (x4[e] - m) * r;
+      g -= (s0 + xhat * s1) * inv_m;
+    }
+    dx4[e] = kk * g;
+    e += WG;
+    hw += step_hw;
+    c += step_c;
+    if (hw >= params.HW) {
+      hw -= params.HW;
+      c += 1u;
+    }
+    if (c >= params.C) {
+      c -= params.C;
+    }
+  }
+}

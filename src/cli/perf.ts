@@ -1,6 +1,8 @@
 /**
- * `deno task perf`: performance figures of the pieces that exist so far (never asserted in
- * tests): GPU wait latency, readback latency and the batch gather, in images/s and ms per step.
+ * `deno task perf`: performance figures, never asserted in tests. GPU wait and readback latency,
+ * the batch gather, the matmul ceiling, and the lesson model's training step (GeneralReLU +
+ * BatchNorm, bs 1024 by default): images/s, ms per step, dispatches per step, validation rate,
+ * per-layer kernel time and GFLOP/s against the ceiling. The summary table is printed last.
  *
  * @module
  */
@@ -9,15 +11,17 @@ import { z } from "zod";
 import { Batcher } from "../data/batches.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import { getGpu } from "../gpu/device.ts";
+import { measureMatmulCeiling } from "../perf/matmul_ceiling.ts";
+import { measureTrainStep } from "../perf/train_step.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
 
-const USAGE = `usage: deno task perf [--data-dir DIR] [--batch-size N] [--epochs N] [--json]`;
+const USAGE = `usage: deno task perf [--data-dir DIR] [--batch-size N] [--steps N] [--json]`;
 
 const Flags = z.object({
   "data-dir": z.string().min(1).optional(),
-  "batch-size": z.coerce.number().int().min(1).max(60000).default(1024),
-  epochs: z.coerce.number().int().min(1).max(100).default(3),
+  "batch-size": z.coerce.number().int().min(2).max(4096).default(1024),
+  steps: z.coerce.number().int().min(1).max(10000).default(20),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -37,7 +41,7 @@ async function main(args: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(args, {
     "data-dir": { type: "string" },
     "batch-size": { type: "string" },
-    epochs: { type: "string" },
+    steps: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, Flags);
@@ -46,73 +50,111 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const bs = flags["batch-size"];
+  const log = (m: string) => flags.json || console.error(m);
   const gpu = await getGpu();
   const rows: Row[] = [];
 
+  log("measuring GPU latency…");
   const waits: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const t = performance.now();
+  const reads: number[] = [];
+  const probe = gpu.tensor([1], { label: "probe" });
+  for (let i = 0; i < 15; i++) {
+    let t = performance.now();
     await gpu.sync();
     waits.push(performance.now() - t);
-  }
-  rows.push({ what: "GPU wait (onSubmittedWorkDone), median", value: median(waits), unit: "ms" });
-
-  const probe = gpu.tensor([1], { label: "probe" });
-  const reads: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const t = performance.now();
+    t = performance.now();
     await gpu.read(probe);
     reads.push(performance.now() - t);
   }
-  rows.push({ what: "read() of 4 bytes, median", value: median(reads), unit: "ms" });
+  rows.push(
+    { what: "GPU wait (onSubmittedWorkDone), median", value: median(waits), unit: "ms" },
+    { what: "read() of 4 bytes, median", value: median(reads), unit: "ms" },
+  );
+
+  log("measuring the matmul ceiling (1024³)…");
+  const ceiling = await measureMatmulCeiling(gpu);
+  rows.push({
+    what: `matmul ceiling 1024³ (WG ${ceiling.workgroupSize})`,
+    value: ceiling.gflops,
+    unit: "GFLOP/s",
+  });
 
   const data = await loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
-  const batcher = await Batcher.create(gpu, data.train, {
-    batchSize: flags["batch-size"],
-    shuffle: true,
-    seed: 0,
-    normalize: data.trainStats,
-  });
-  batcher.beginEpoch(0);
-  const warm = gpu.recorder("warm-up");
-  batcher.record(warm, 0);
-  warm.submit();
-  await gpu.sync();
-
-  // One submit per batch, as a training step will do; one wait at the very end.
+  log("measuring the gather…");
+  const gather = await Batcher.create(gpu, data.train, { batchSize: bs, shuffle: true, seed: 0 });
+  gather.beginEpoch(0);
   const t0 = performance.now();
-  let steps = 0, images = 0;
-  for (let epoch = 0; epoch < flags.epochs; epoch++) {
-    batcher.beginEpoch(epoch);
-    for (let b = 0; b < batcher.batchCount; b++) {
-      const rec = gpu.recorder(`gather ${epoch}/${b}`);
-      images += batcher.record(rec, b).count;
-      rec.submit();
-      steps++;
-    }
+  let gathered = 0;
+  for (let b = 0; b < gather.batchCount; b++) {
+    const rec = gpu.recorder(`gather ${b}`);
+    gathered += gather.record(rec, b).count;
+    rec.submit();
   }
   await gpu.sync();
-  const seconds = (performance.now() - t0) / 1000;
+  rows.push({
+    what: `gather, bs ${bs}`,
+    value: gathered / ((performance.now() - t0) / 1000),
+    unit: "images/s",
+  });
+  gather.destroy();
+
+  log(`measuring ${flags.steps} training steps (GeneralReLU + BatchNorm, bs ${bs})…`);
+  const step = await measureTrainStep(gpu, data, {
+    model: { act: { leak: 0.1, sub: 0.4 }, norm: "batchnorm" },
+    batchSize: bs,
+    steps: flags.steps,
+  });
+  const trainFlops = step.flopsPerImage * step.trainImagesPerSecond / 1e9;
   rows.push(
     {
-      what: `gather bs ${flags["batch-size"]}, one submit per batch`,
-      value: images / seconds,
+      what: `train step (gather+fwd+loss+bwd), bs ${bs}`,
+      value: step.trainImagesPerSecond,
       unit: "images/s",
     },
-    { what: "gather, per step", value: (seconds * 1000) / steps, unit: "ms/step" },
-    { what: "gather, dispatches per step", value: 1, unit: "" },
+    { what: "train step", value: step.msPerTrainStep, unit: "ms/step" },
+    { what: "train step, model FLOP rate", value: trainFlops, unit: "GFLOP/s" },
+    { what: "train step, dispatches", value: step.dispatchesPerTrainStep, unit: "per step" },
+    { what: `valid forward, bs ${2 * bs}`, value: step.validImagesPerSecond, unit: "images/s" },
+    {
+      what: "valid / train rate",
+      value: step.validImagesPerSecond / step.trainImagesPerSecond,
+      unit: "×",
+    },
     { what: "GPU bytes allocated", value: gpu.bytesAllocated, unit: "B" },
   );
 
   if (flags.json) {
-    console.log(JSON.stringify({ adapter: gpu.adapter, rows }, null, 2));
+    console.log(JSON.stringify({ adapter: gpu.adapter, rows, ceiling, step }, null, 2));
     return 0;
   }
-  console.log(`claimbench perf on ${gpu.adapterName}`);
+  const fmt = (v: number) =>
+    v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(v >= 10 ? 1 : 3);
+  if (step.phases.length > 0) {
+    console.log(
+      `\nper layer phase (timestamp queries, ms per training step; ceiling ${
+        fmt(ceiling.gflops)
+      } GFLOP/s)`,
+    );
+    const w = Math.max(...step.phases.map((p) => p.phase.length));
+    for (const p of step.phases) {
+      const g = p.gflops === null
+        ? ""
+        : `${fmt(p.gflops).padStart(8)} GFLOP/s ${
+          (100 * p.gflops / ceiling.gflops).toFixed(0).padStart(4)
+        }% of ceiling`;
+      console.log(`  ${p.phase.padEnd(w)} ${p.ms.toFixed(3).padStart(9)} ms  ${g}`);
+    }
+    console.log("\nper kernel (ms per training step, dispatches)");
+    const wk = Math.max(...step.kernels.map((k) => k.label.length));
+    for (const k of step.kernels) {
+      console.log(`  ${k.label.padEnd(wk)} ${k.ms.toFixed(3).padStart(9)} ms  ×${k.dispatches}`);
+    }
+  }
+  console.log(`\nclaimbench perf on ${gpu.adapterName}`);
   const width = Math.max(...rows.map((r) => r.what.length));
   for (const r of rows) {
-    const v = r.value >= 100 ? Math.round(r.value).toLocaleString("en-US") : r.value.toFixed(3);
-    console.log(`  ${r.what.padEnd(width)}  ${v.padStart(12)} ${r.unit}`);
+    console.log(`  ${r.what.padEnd(width)}  ${fmt(r.value).padStart(14)} ${r.unit}`);
   }
   return 0;
 }

@@ -1,0 +1,68 @@
+import type { GpuTensor } from "../gpu/tensor.ts";
+import { recordGeneralReluBackward, recordGeneralReluForward } from "../kernels/activations.ts";
+import type { Gpu } from "../gpu/device.ts";
+import type { GeneralReluOptions } from "../ref/activations.ts";
+import type { KernelSet } from "./kernels.ts";
+import type { Layer, StepContext } from "./layer.ts";
+import { Workspace } from "./workspace.ts";
+
+export type { GeneralReluOptions };
+
+/**
+ * GeneralReLU (leak, sub, maxv; each optional): leaky ReLU, minus `sub`, clamped above at `maxv`.
+ * With all three off it is plain ReLU (see {@link relu}).
+ */
+export class GeneralRelu implements Layer {
+  readonly kind: string;
+  readonly name: string;
+  readonly options: Readonly<GeneralReluOptions>;
+  readonly params = [] as const;
+  readonly #kernels: KernelSet;
+  readonly #ws: Workspace;
+  /** Forward cache: the pre-activation input. */
+  #cache: { x: GpuTensor<"f32"> } | null = null;
+
+  constructor(
+    build: { gpu: Gpu; kernels: KernelSet },
+    name: string,
+    options: GeneralReluOptions = {},
+  ) {
+    this.name = name;
+    this.options = Object.freeze({ ...options });
+    const plain = options.leak == null && options.sub == null && options.maxv == null;
+    this.kind = plain ? "ReLU" : "GeneralRelu";
+    this.#kernels = build.kernels;
+    this.#ws = new Workspace(build.gpu, name);
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    return [...inShape];
+  }
+
+  forward(ctx: StepContext, x: GpuTensor<"f32">): GpuTensor<"f32"> {
+    const y = this.#ws.get("out", x.shape);
+    recordGeneralReluForward(ctx.rec, this.#kernels.act, { x, y }, this.options);
+    this.#cache = { x };
+    return y;
+  }
+
+  backward(
+    ctx: StepContext,
+    dy: GpuTensor<"f32">,
+    needInputGrad: boolean,
+  ): GpuTensor<"f32"> | null {
+    if (!this.#cache) throw new Error(`${this.name}: backward before forward`);
+    if (!needInputGrad) return null;
+    const { x } = this.#cache;
+    const dx = this.#ws.get("dx", x.shape);
+    recordGeneralReluBackward(ctx.rec, this.#kernels.act, { x, dy, dx }, this.options);
+    return dx;
+  }
+
+  reset(): void {}
+}
+
+/** Plain ReLU: a {@link GeneralRelu} with leak, sub and maxv off. */
+export function relu(build: { gpu: Gpu; kernels: KernelSet }, name: string): GeneralRelu {
+  return new GeneralRelu(build, name, {});
+}

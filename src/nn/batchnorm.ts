@@ -1,0 +1,142 @@
+import type { Gpu } from "../gpu/device.ts";
+import type { GpuTensor } from "../gpu/tensor.ts";
+import { recordBatchNormBackward, recordBatchNormForward } from "../kernels/batchnorm.ts";
+import type { BatchNormVariant } from "../ref/batchnorm.ts";
+import type { NormShape } from "../shapes.ts";
+import type { Arena, ArenaEntry } from "./arena.ts";
+import type { KernelSet } from "./kernels.ts";
+import type { Layer, StepContext } from "./layer.ts";
+import { Workspace } from "./workspace.ts";
+
+export type { BatchNormVariant };
+
+/**
+ * BatchNorm2d with per-channel mults/adds and running statistics (momentum 0.1 lerp, eps 1e-5).
+ * `variant: "lesson"` is the lesson's own (unbiased batch variance, batch statistics constant in
+ * backward); `"standard"` is PyTorch's nn.BatchNorm2d (biased variance for normalising, unbiased
+ * for the running variance, gradients through the batch statistics). Eval mode uses the running
+ * statistics.
+ */
+export class BatchNorm2d implements Layer {
+  readonly kind: string;
+  readonly name: string;
+  readonly C: number;
+  readonly variant: BatchNormVariant;
+  readonly momentum: number;
+  readonly eps: number;
+  readonly mults: ArenaEntry; // [C]
+  readonly adds: ArenaEntry; // [C]
+  readonly runningMean: ArenaEntry; // [C] state, starts at 0
+  readonly runningVar: ArenaEntry; // [C] state, starts at 1
+  readonly #kernels: KernelSet;
+  readonly #ws: Workspace;
+  /** Forward cache: input, the statistics it was normalised with, and the mode. */
+  #cache: {
+    x: GpuTensor<"f32">;
+    mean: GpuTensor<"f32">;
+    rstd: GpuTensor<"f32">;
+    s: NormShape;
+    training: boolean;
+  } | null = null;
+
+  constructor(
+    build: { gpu: Gpu; arena: Arena; kernels: KernelSet },
+    name: string,
+    options: { C: number; variant: BatchNormVariant; momentum?: number; eps?: number },
+  ) {
+    this.name = name;
+    this.C = options.C;
+    this.variant = options.variant;
+    this.kind = options.variant === "lesson" ? "BatchNorm(lesson)" : "BatchNorm2d";
+    this.momentum = options.momentum ?? 0.1;
+    this.eps = options.eps ?? 1e-5;
+    this.#kernels = build.kernels;
+    this.#ws = new Workspace(build.gpu, name);
+    this.mults = build.arena.param(`${name}.mults`, [this.C]);
+    this.adds = build.arena.param(`${name}.adds`, [this.C]);
+    this.runningMean = build.arena.state(`${name}.running_mean`, [this.C], 0);
+    this.runningVar = build.arena.state(`${name}.running_var`, [this.C], 1);
+  }
+
+  get params(): ArenaEntry[] {
+    return [this.mults, this.adds];
+  }
+
+  #shape(inShape: readonly number[]): NormShape {
+    const [N, C, H, W] = inShape;
+    if (inShape.length !== 4 || C !== this.C) {
+      throw new RangeError(
+        `${this.name}: expected input [N, ${this.C}, H, W], found [${inShape.join(", ")}]`,
+      );
+    }
+    return { N, C, H, W };
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    this.#shape(inShape);
+    return [...inShape];
+  }
+
+  forward(ctx: StepContext, x: GpuTensor<"f32">): GpuTensor<"f32"> {
+    const s = this.#shape(x.shape);
+    const y = this.#ws.get("out", x.shape);
+    const mean = this.#ws.get("mean", [this.C]);
+    const rstd = this.#ws.get("rstd", [this.C]);
+    recordBatchNormForward(
+      ctx.rec,
+      this.#kernels.batchNorm,
+      {
+        x,
+        y,
+        mults: this.mults.value,
+        adds: this.adds.value,
+        runMean: this.runningMean.value,
+        runVar: this.runningVar.value,
+        mean,
+        rstd,
+      },
+      s,
+      this.#options(ctx.training),
+    );
+    this.#cache = { x, mean, rstd, s, training: ctx.training };
+    return y;
+  }
+
+  backward(
+    ctx: StepContext,
+    dy: GpuTensor<"f32">,
+    _needInputGrad: boolean,
+  ): GpuTensor<"f32"> | null {
+    if (!this.#cache) throw new Error(`${this.name}: backward before forward`);
+    const { x, mean, rstd, s, training } = this.#cache;
+    // The kernel computes dx with the parameter gradients; the first layer is never a norm.
+    const dx = this.#ws.get("dx", x.shape);
+    recordBatchNormBackward(
+      ctx.rec,
+      this.#kernels.batchNorm,
+      {
+        x,
+        dy,
+        dx,
+        mults: this.mults.value,
+        mean,
+        rstd,
+        dmults: this.mults.grad,
+        dadds: this.adds.grad,
+      },
+      s,
+      this.#options(training),
+    );
+    return dx;
+  }
+
+  #options(training: boolean) {
+    return { variant: this.variant, training, momentum: this.momentum, eps: this.eps };
+  }
+
+  /** mults 1, adds 0 (running statistics are reset when the arena is allocated). */
+  reset(gpu: Gpu): void {
+    gpu.write(this.mults.value, new Float32Array(this.C).fill(1));
+    gpu.write(this.adds.value, new Float32Array(this.C));
+  }
+}

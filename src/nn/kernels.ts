@@ -1,0 +1,56 @@
+/**
+ * Every kernel family a model uses, compiled once per device (tunings are per adapter).
+ *
+ * @module
+ */
+
+import type { Gpu } from "../gpu/device.ts";
+import { type GeneralReluKernels, generalReluKernels } from "../kernels/activations.ts";
+import { type BatchNormKernels, batchNormKernels } from "../kernels/batchnorm.ts";
+import { type Conv2dKernels, conv2dKernels, type Conv2dTuning } from "../kernels/conv2d.ts";
+import { type CrossEntropyKernels, crossEntropyKernels } from "../kernels/cross_entropy.ts";
+import { type LayerNormKernels, layerNormKernels } from "../kernels/layernorm.ts";
+import { type LinearKernels, linearKernels } from "../kernels/linear.ts";
+
+/** The compiled kernels layers record with. */
+export interface KernelSet {
+  conv: Conv2dKernels;
+  linear: LinearKernels;
+  act: GeneralReluKernels;
+  batchNorm: BatchNormKernels;
+  layerNorm: LayerNormKernels;
+  crossEntropy: CrossEntropyKernels;
+}
+
+/** Kernel tunings (override constants); omitted families use their defaults. */
+export interface KernelTuning {
+  conv?: Partial<Conv2dTuning>;
+}
+
+const defaults = new WeakMap<Gpu, Promise<KernelSet>>();
+
+/** Compiles every kernel family (cached per device for the default tuning). */
+export function loadKernels(gpu: Gpu, tuning?: KernelTuning): Promise<KernelSet> {
+  if (tuning === undefined) {
+    let set = defaults.get(gpu);
+    if (!set) {
+      set = compile(gpu, {});
+      set.catch(() => defaults.delete(gpu));
+      defaults.set(gpu, set);
+    }
+    return set;
+  }
+  return compile(gpu, tuning);
+}
+
+async function compile(gpu: Gpu, tuning: KernelTuning): Promise<KernelSet> {
+  const [conv, linear, act, batchNorm, layerNorm, crossEntropy] = await Promise.all([
+    conv2dKernels(gpu, tuning.conv),
+    linearKernels(gpu),
+    generalReluKernels(gpu),
+    batchNormKernels(gpu),
+    layerNormKernels(gpu),
+    crossEntropyKernels(gpu),
+  ]);
+  return { conv, linear, act, batchNorm, layerNorm, crossEntropy };
+}

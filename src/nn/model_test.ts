@@ -1,0 +1,268 @@
+import assert from "node:assert/strict";
+import { assertClose } from "../../tests/assert_close.ts";
+import { noGpu, testGpu } from "../../tests/gpu.ts";
+import { generalReluBackwardRef, generalReluForwardRef } from "../ref/activations.ts";
+import { batchNormBackwardRef, batchNormForwardRef } from "../ref/batchnorm.ts";
+import { conv2dBackwardRef, conv2dForwardRef } from "../ref/conv2d.ts";
+import { softmaxCrossEntropyRef } from "../ref/cross_entropy.ts";
+import { layerNormBackwardRef, layerNormForwardRef } from "../ref/layernorm.ts";
+import { Rng } from "../util/rng.ts";
+import { GeneralRelu } from "./activations.ts";
+import { BatchNorm2d } from "./batchnorm.ts";
+import { Conv2d } from "./conv2d.ts";
+import { LayerNorm } from "./layernorm.ts";
+import type { Layer } from "./layer.ts";
+import { getModel, type GetModelOptions } from "./model.ts";
+
+const f64 = (a: ArrayLike<number>) => Float64Array.from(a);
+
+/** What one reference step of a layer saved for backward. */
+type Saved = { x: Float64Array; shape: number[]; extra?: Record<string, Float64Array> };
+
+/**
+ * The whole model in float64 on the references, mirroring `layers` (same parameters, state and
+ * mode): logits, mean loss, correct count, and every parameter gradient by name.
+ */
+function referenceStep(
+  layers: readonly Layer[],
+  params: Map<string, Float32Array>,
+  state: Map<string, Float32Array>,
+  x0: Float64Array,
+  shape0: number[],
+  labels: Uint32Array,
+  training: boolean,
+) {
+  const saved: Saved[] = [];
+  let x = x0, shape = shape0;
+  const running = new Map<string, { mean: Float64Array; var: Float64Array }>();
+  for (const layer of layers) {
+    const [N, C, H, W] = shape;
+    const entry: Saved = { x, shape };
+    if (layer instanceof Conv2d) {
+      const o = layer.options;
+      const s = { N, C, H, W, F: o.F, K: o.K, S: o.S, P: o.P };
+      const b = layer.bias ? f64(params.get(layer.bias.name)!) : null;
+      x = conv2dForwardRef(x, f64(params.get(layer.weight.name)!), b, s);
+      shape = layer.outShape(shape);
+    } else if (layer instanceof BatchNorm2d) {
+      const r = {
+        mean: f64(state.get(layer.runningMean.name)!),
+        var: f64(state.get(layer.runningVar.name)!),
+      };
+      running.set(layer.name, r);
+      const out = batchNormForwardRef(
+        x,
+        {
+          mults: f64(params.get(layer.mults.name)!),
+          adds: f64(params.get(layer.adds.name)!),
+        },
+        r,
+        { N, C, H, W },
+        { variant: layer.variant, training },
+      );
+      entry.extra = { mean: out.mean, rstd: out.rstd };
+      x = out.y;
+    } else if (layer instanceof LayerNorm) {
+      const out = layerNormForwardRef(x, {
+        mult: params.get(layer.mult.name)![0],
+        add: params.get(layer.add.name)![0],
+      }, { N, C, H, W });
+      entry.extra = { mean: out.mean, rstd: out.rstd };
+      x = out.y;
+    } else if (layer instanceof GeneralRelu) {
+      x = generalReluForwardRef(x, layer.options);
+    } else if (layer.kind === "Flatten") {
+      shape = layer.outShape(shape);
+    } else {
+      throw new Error(`no reference for ${layer.kind}`);
+    }
+    saved.push(entry);
+  }
+  const [N, K] = shape;
+  const ce = softmaxCrossEntropyRef(x, labels, { N, K });
+  const grads = new Map<string, Float64Array>();
+  // Σ|terms| behind each weight/bias gradient element: its f32 rounding scale (a gradient that
+  // is mathematically ~0, like a conv bias before nn.BatchNorm2d, has no scale of its own).
+  const magnitudes = new Map<string, Float64Array>();
+  const abs = (a: Float64Array) => a.map(Math.abs);
+  let g = ce.dlogits;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i];
+    const { x: lx, shape: ls, extra } = saved[i];
+    const [N, C, H, W] = ls;
+    if (layer instanceof Conv2d) {
+      const o = layer.options;
+      const s = { N, C, H, W, F: o.F, K: o.K, S: o.S, P: o.P };
+      const w = f64(params.get(layer.weight.name)!);
+      const b = conv2dBackwardRef(lx, w, g, s);
+      const m = conv2dBackwardRef(abs(lx), abs(w), abs(g), s);
+      grads.set(layer.weight.name, b.dw);
+      magnitudes.set(layer.weight.name, m.dw);
+      if (layer.bias) {
+        grads.set(layer.bias.name, b.db);
+        magnitudes.set(layer.bias.name, m.db);
+      }
+      g = b.dx;
+    } else if (layer instanceof BatchNorm2d) {
+      const b = batchNormBackwardRef(
+        lx,
+        g,
+        {
+          mults: f64(params.get(layer.mults.name)!),
+          mean: extra!.mean,
+          rstd: extra!.rstd,
+        },
+        { N, C, H, W },
+        { variant: layer.variant, training },
+      );
+      grads.set(layer.mults.name, b.dmults);
+      grads.set(layer.adds.name, b.dadds);
+      g = b.dx;
+    } else if (layer instanceof LayerNorm) {
+      const b = layerNormBackwardRef(lx, g, {
+        mult: params.get(layer.mult.name)![0],
+        mean: extra!.mean,
+        rstd: extra!.rstd,
+      }, { N, C, H, W });
+      grads.set(layer.mult.name, Float64Array.of(b.dmult));
+      grads.set(layer.add.name, Float64Array.of(b.dadd));
+      g = b.dx;
+    } else if (layer instanceof GeneralRelu) {
+      g = generalReluBackwardRef(lx, g, layer.options);
+    }
+  }
+  return { logits: x, loss: ce.loss, correct: ce.correct, grads, magnitudes, running };
+}
+
+const GR = { leak: 0.1, sub: 0.4 };
+const CONFIGS: [string, GetModelOptions][] = [
+  ["ReLU, no norm", { act: "relu" }],
+  ["GeneralReLU, no norm", { act: GR }],
+  ["GeneralReLU + lesson BatchNorm", { act: GR, norm: "batchnorm-lesson" }],
+  ["GeneralReLU + nn.BatchNorm2d", { act: GR, norm: "batchnorm" }],
+  ["GeneralReLU + lesson LayerNorm", { act: GR, norm: "layernorm" }],
+];
+
+Deno.test(
+  "getModel has the lesson's parameter count: 30,154 (+240 with BatchNorm, +8 with LayerNorm)",
+  {
+    ignore: noGpu,
+  },
+  async () => {
+    const gpu = testGpu();
+    assert.equal((await getModel(gpu)).paramCount, 30154);
+    assert.equal((await getModel(gpu, { norm: "batchnorm" })).paramCount, 30394);
+    assert.equal((await getModel(gpu, { norm: "layernorm" })).paramCount, 30162);
+    const m = await getModel(gpu, { act: GR, norm: "batchnorm" });
+    assert.deepEqual(m.net.outShape([5, 1, 28, 28]), [5, 10]);
+    assert.deepEqual(m.layers.map((l) => l.kind).slice(0, 3), [
+      "Conv2d",
+      "BatchNorm2d",
+      "GeneralRelu",
+    ]);
+  },
+);
+
+for (const [name, options] of CONFIGS) {
+  Deno.test({
+    name: `whole model on the GPU equals the float64 references: ${name}`,
+    ignore: noGpu,
+    async fn() {
+      const gpu = testGpu();
+      const model = await getModel(gpu, { ...options, seed: 3 });
+      const rng = new Rng(99);
+      const N = 7; // odd, not a multiple of any workgroup size
+      const x = rng.fillNormal(new Float32Array(N * 784));
+      const labels = Uint32Array.from({ length: N }, () => rng.int(10));
+      const xT = gpu.upload(x, [N, 1, 28, 28], { dtype: "f32", label: "x" });
+      const yT = gpu.upload(labels, [N], { dtype: "u32", label: "y" });
+      const params = await model.readParams();
+      const state = await model.readState();
+
+      const rec = gpu.recorder("train step");
+      model.zeroGrad(rec);
+      const logits = model.step(rec, { x: xT, y: yT }, true);
+      rec.submit();
+      const ref = referenceStep(model.layers, params, state, f64(x), [N, 1, 28, 28], labels, true);
+
+      // Tolerance: f32 through five conv layers, norms and their backward passes; sums are
+      // short (≤ 576 terms per output, ≤ N·14·14 per weight gradient), so errors stay near
+      // 1e-6 relative to each tensor's scale; 1e-4 of the largest magnitude leaves margin
+      // without hiding a wrong index or a missing term (those are O(scale)). Conv gradients
+      // also get 1e-5 of the Σ|terms| behind each element, the scale f32 rounding works at.
+      const scale = (a: ArrayLike<number>) => Math.max(1e-12, ...Array.from(a, Math.abs));
+      const gotLogits = await gpu.read(logits);
+      assertClose(gotLogits, ref.logits, { atol: 1e-4 * scale(ref.logits), what: "logits" });
+      const totals = await model.loss.readTotals();
+      assert.ok(Math.abs(totals.lossSum / N - ref.loss) < 1e-5 * Math.max(1, ref.loss), "loss");
+      assert.equal(totals.correct, ref.correct);
+      assert.equal(totals.count, N);
+      const grads = await model.readGrads();
+      for (const [pname, g] of ref.grads) {
+        const mag = ref.magnitudes.get(pname);
+        const floor = 1e-4 * scale(g);
+        const atol = mag ? mag.map((m) => floor + 1e-5 * m) : floor;
+        assertClose(grads.get(pname)!, g, { atol, what: `grad ${pname}` });
+      }
+      assert.equal(grads.size, ref.grads.size);
+      if (ref.running.size > 0) {
+        const after = await model.readState();
+        for (const [lname, r] of ref.running) {
+          assertClose(after.get(`${lname}.running_mean`)!, r.mean, {
+            atol: 1e-5,
+            what: `${lname} mean`,
+          });
+          assertClose(after.get(`${lname}.running_var`)!, r.var, {
+            atol: 1e-5,
+            rtol: 1e-5,
+            what: `${lname} var`,
+          });
+        }
+        // Eval mode uses the running statistics just updated.
+        const evalState = await model.readState();
+        const rec2 = gpu.recorder("eval");
+        const evalLogits = model.forward(rec2, xT, false);
+        rec2.submit();
+        const refEval = referenceStep(
+          model.layers,
+          params,
+          evalState,
+          f64(x),
+          [N, 1, 28, 28],
+          labels,
+          false,
+        );
+        assertClose(await gpu.read(evalLogits), refEval.logits, {
+          atol: 1e-4 * scale(refEval.logits),
+          what: "eval logits",
+        });
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "gradients accumulate across steps until zeroGrad",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const model = await getModel(gpu, { act: GR, seed: 1 });
+    const rng = new Rng(5);
+    const x = gpu.upload(rng.fillNormal(new Float32Array(3 * 784)), [3, 1, 28, 28], {
+      dtype: "f32",
+    });
+    const y = gpu.upload(Uint32Array.of(1, 2, 3), [3], { dtype: "u32" });
+    const rec = gpu.recorder("twice");
+    model.zeroGrad(rec);
+    model.step(rec, { x, y }, true);
+    rec.submit();
+    const once = await model.readGrads();
+    const rec2 = gpu.recorder("again");
+    model.step(rec2, { x, y }, true);
+    rec2.submit();
+    const twice = await model.readGrads();
+    for (const [name, g] of once) {
+      assertClose(twice.get(name)!, g.map((v) => 2 * v), { atol: 1e-6, rtol: 1e-5, what: name });
+    }
+  },
+});

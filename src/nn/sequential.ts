@@ -1,0 +1,62 @@
+import type { Gpu } from "../gpu/device.ts";
+import type { GpuTensor } from "../gpu/tensor.ts";
+import type { Rng } from "../util/rng.ts";
+import type { ArenaEntry } from "./arena.ts";
+import type { Layer, StepContext } from "./layer.ts";
+
+/** Layers applied in order; backward runs them in reverse. */
+export class Sequential implements Layer {
+  readonly kind = "Sequential";
+  readonly name: string;
+  readonly layers: readonly Layer[];
+  /** The output of each layer in the last forward, by layer name (for activation statistics). */
+  readonly outputs = new Map<string, GpuTensor<"f32">>();
+
+  constructor(name: string, layers: readonly Layer[]) {
+    this.name = name;
+    this.layers = layers;
+    const names = new Set<string>();
+    for (const l of layers) {
+      if (names.has(l.name)) throw new Error(`${name}: two layers are named ${l.name}`);
+      names.add(l.name);
+    }
+  }
+
+  get params(): ArenaEntry[] {
+    return this.layers.flatMap((l) => [...l.params]);
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    return this.layers.reduce<number[]>((shape, l) => l.outShape(shape), [...inShape]);
+  }
+
+  forward(ctx: StepContext, x: GpuTensor<"f32">): GpuTensor<"f32"> {
+    let h = x;
+    for (const layer of this.layers) {
+      ctx.rec.scope = `${layer.name}/forward`;
+      h = layer.forward(ctx, h);
+      this.outputs.set(layer.name, h);
+    }
+    ctx.rec.scope = "";
+    return h;
+  }
+
+  backward(
+    ctx: StepContext,
+    dy: GpuTensor<"f32">,
+    needInputGrad: boolean,
+  ): GpuTensor<"f32"> | null {
+    let g: GpuTensor<"f32"> | null = dy;
+    for (let i = this.layers.length - 1; i >= 0 && g !== null; i--) {
+      ctx.rec.scope = `${this.layers[i].name}/backward`;
+      g = this.layers[i].backward(ctx, g, i > 0 || needInputGrad);
+    }
+    ctx.rec.scope = "";
+    return g;
+  }
+
+  /** Resets every layer, each from its own stream derived from `rng` and the layer's name. */
+  reset(gpu: Gpu, rng: Rng): void {
+    for (const layer of this.layers) layer.reset(gpu, rng.derive("layer", layer.name));
+  }
+}

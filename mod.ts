@@ -75,8 +75,102 @@ export {
 export { type Batch, Batcher, type BatcherOptions } from "./src/data/batches.ts";
 export { gatheredStats } from "./src/data/normalized_stats.ts";
 
-// Kernels.
+// Shapes shared by kernels, references and layers.
+export {
+  conv2dOutSize,
+  type Conv2dShape,
+  type LinearShape,
+  type LogitsShape,
+  type NormShape,
+} from "./src/shapes.ts";
+
+// Kernels: WGSL compute pipelines and their launchers (they record into a Recorder).
 export { gatherKernel, type GatherParams, recordGather } from "./src/kernels/gather.ts";
+export {
+  type Conv2dKernels,
+  conv2dKernels,
+  type Conv2dTuning,
+  recordConv2dBackward,
+  recordConv2dForward,
+} from "./src/kernels/conv2d.ts";
+export {
+  type LinearKernels,
+  linearKernels,
+  recordLinearBackward,
+  recordLinearForward,
+} from "./src/kernels/linear.ts";
+export {
+  type GeneralReluKernels,
+  generalReluKernels,
+  recordGeneralReluBackward,
+  recordGeneralReluForward,
+} from "./src/kernels/activations.ts";
+export {
+  BatchNormKernels,
+  batchNormKernels,
+  recordBatchNormBackward,
+  recordBatchNormForward,
+} from "./src/kernels/batchnorm.ts";
+export {
+  LayerNormKernels,
+  layerNormKernels,
+  recordLayerNormBackward,
+  recordLayerNormForward,
+} from "./src/kernels/layernorm.ts";
+export {
+  CrossEntropyKernels,
+  crossEntropyKernels,
+  recordSoftmaxCrossEntropy,
+} from "./src/kernels/cross_entropy.ts";
+export {
+  type MatmulKernels,
+  matmulKernels,
+  type MatmulShape,
+  recordMatmul,
+} from "./src/kernels/matmul.ts";
+
+// float64 CPU references (what the kernels are proven against; claims may use them too).
+export { conv2dBackwardRef, conv2dForwardRef } from "./src/ref/conv2d.ts";
+export { linearBackwardRef, linearForwardRef } from "./src/ref/linear.ts";
+export {
+  generalReluBackwardRef,
+  generalReluForwardRef,
+  type GeneralReluOptions,
+} from "./src/ref/activations.ts";
+export {
+  batchNormBackwardRef,
+  batchNormForwardRef,
+  type BatchNormOptions,
+  type BatchNormVariant,
+  type RunningStats,
+} from "./src/ref/batchnorm.ts";
+export { layerNormBackwardRef, layerNormForwardRef } from "./src/ref/layernorm.ts";
+export { softmaxCrossEntropyRef } from "./src/ref/cross_entropy.ts";
+export { matmulRef } from "./src/ref/matmul.ts";
+
+// Layers and the lesson's model: parameters and gradients in flat GPU arenas.
+export { Arena, ArenaEntry, type EntryKind } from "./src/nn/arena.ts";
+export { type Layer, perItem, type StepContext } from "./src/nn/layer.ts";
+export { Workspace } from "./src/nn/workspace.ts";
+export { type KernelSet, type KernelTuning, loadKernels } from "./src/nn/kernels.ts";
+export { Conv2d, type Conv2dOptions } from "./src/nn/conv2d.ts";
+export { Linear } from "./src/nn/linear.ts";
+export { GeneralRelu, relu } from "./src/nn/activations.ts";
+export { BatchNorm2d } from "./src/nn/batchnorm.ts";
+export { LayerNorm } from "./src/nn/layernorm.ts";
+export { Flatten } from "./src/nn/flatten.ts";
+export { Sequential } from "./src/nn/sequential.ts";
+export { type LossTotals, SoftmaxCrossEntropy } from "./src/nn/loss.ts";
+export {
+  type ActSpec,
+  getModel,
+  type GetModelOptions,
+  Model,
+  type NormSpec,
+} from "./src/nn/model.ts";
+
+// Performance measurement (deno task perf).
+export { type KernelTime, Profiler } from "./src/gpu/profiler.ts";
 
 // Command-line plumbing.
 export { EXIT, runMain, UsageError } from "./src/cli/run_main.ts";

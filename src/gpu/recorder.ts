@@ -87,18 +87,30 @@ export class Recorder {
     return this;
   }
 
-  /** Copies `src` into `dst` (whole tensors of equal byte length, or `bytes` from the start). */
-  copy(src: GpuTensor, dst: GpuTensor, bytes = src.byteLength): this {
+  /**
+   * Copies `bytes` (default: all of `src`) from the start of `src` into `dst` at byte
+   * `dstOffset` (a multiple of 4), e.g. a batch's loss into slot i of a per-batch log.
+   */
+  copy(src: GpuTensor, dst: GpuTensor, bytes = src.byteLength, dstOffset = 0): this {
     this.#assertOpen();
-    if (bytes > src.byteLength || bytes > dst.byteLength || bytes % 4 !== 0) {
+    if (
+      bytes > src.byteLength || dstOffset + bytes > dst.byteLength || bytes % 4 !== 0 ||
+      dstOffset % 4 !== 0
+    ) {
       throw new RangeError(
-        `copy ${src.describe()} → ${dst.describe()}: ${bytes} bytes does not fit or is not a ` +
-          "multiple of 4",
+        `copy ${src.describe()} → ${dst.describe()}: ${bytes} bytes at offset ${dstOffset} do ` +
+          "not fit or are not multiples of 4",
       );
     }
     this.#endPass();
-    this.#context.push(`copy ${src.describe()} → ${dst.describe()} (${bytes} B)`);
-    this.#encoder.copyBufferToBuffer(src.buffer, src.byteOffset, dst.buffer, dst.byteOffset, bytes);
+    this.#context.push(`copy ${src.describe()} → ${dst.describe()}@${dstOffset} (${bytes} B)`);
+    this.#encoder.copyBufferToBuffer(
+      src.buffer,
+      src.byteOffset,
+      dst.buffer,
+      dst.byteOffset + dstOffset,
+      bytes,
+    );
     return this;
   }
 

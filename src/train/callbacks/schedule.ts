@@ -1,0 +1,62 @@
+import type { Callback } from "../callback.ts";
+import type { Learner } from "../learner.ts";
+
+/** A schedule: the learning rate (and optionally β1) for a step or epoch index. */
+export type Schedule = (index: number) => { lr: number; beta1?: number };
+
+/**
+ * Sets the optimizer's lr (and β1) before every training batch from `schedule(step)`, where step
+ * counts training batches from the start of the fit (`per: "batch"`, the lesson's BatchSchedCB),
+ * or before every training epoch from `schedule(epoch)` (`per: "epoch"`, EpochSchedCB).
+ */
+export class ScheduleCallback implements Callback {
+  readonly order = 0;
+  readonly name = "schedule";
+  readonly #schedule: Schedule;
+  readonly #per: "batch" | "epoch";
+  #step = 0;
+
+  constructor(schedule: Schedule, options: { per: "batch" | "epoch" }) {
+    this.#schedule = schedule;
+    this.#per = options.per;
+  }
+
+  beforeFit(): void {
+    this.#step = 0;
+  }
+
+  beforeEpoch(learn: Learner): void {
+    if (this.#per === "epoch" && learn.training) this.#apply(learn, learn.epoch);
+  }
+
+  beforeBatch(learn: Learner): void {
+    if (this.#per === "batch" && learn.training) this.#apply(learn, this.#step++);
+  }
+
+  #apply(learn: Learner, index: number): void {
+    const { lr, beta1 } = this.#schedule(index);
+    learn.opt!.lr = lr;
+    if (beta1 !== undefined) learn.opt!.beta1 = beta1;
+  }
+}
+
+/** One optimizer step's hyperparameters. */
+export interface HyperRecord {
+  step: number;
+  lr: number;
+  beta1: number;
+}
+
+/**
+ * Records the lr and β1 each training step ran with (the lesson's RecorderCB logs after the
+ * scheduler has stepped, i.e. the next step's value; this logs the value actually used).
+ */
+export class HyperRecorder implements Callback {
+  readonly order = 1;
+  readonly name = "recorder";
+  readonly records: HyperRecord[] = [];
+
+  afterStep(learn: Learner): void {
+    this.records.push({ step: learn.trainSteps, lr: learn.opt!.lr, beta1: learn.opt!.beta1 });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Cancellation, as in the lesson's Learner: a callback raises one of these to end the current
+ * batch, epoch or fit early; the Learner catches it at its own level and still runs the
+ * `after…`-skipping `cleanup…` events.
+ *
+ * @module
+ */
+
+/** Ends the whole fit (e.g. the LR finder once the loss explodes). */
+export class CancelFitError extends Error {
+  override name = "CancelFitError";
+}
+
+/** Ends the current epoch (train or valid part). */
+export class CancelEpochError extends Error {
+  override name = "CancelEpochError";
+}
+
+/** Skips the rest of the current batch. */
+export class CancelBatchError extends Error {
+  override name = "CancelBatchError";
+}

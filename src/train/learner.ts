@@ -1,0 +1,199 @@
+/**
+ * The lesson's Learner (nb 09, `miniai/learner.py`) on the GPU: fit → epoch → batch with typed
+ * events and callbacks. Each batch is one recorder (one command encoder, one submit): gather,
+ * forward, loss, and in training backward, optimizer step and zeroing (or the MomentumLearner's
+ * scaling) of the gradients. Nothing here waits on the GPU; callbacks that need numbers read them
+ * rarely (metrics once per epoch).
+ *
+ * @module
+ */
+
+import type { Batch, Batcher } from "../data/batches.ts";
+import type { Recorder } from "../gpu/recorder.ts";
+import type { GpuTensor } from "../gpu/tensor.ts";
+import type { Model } from "../nn/model.ts";
+import { createOptimizer, type Optimizer, type OptimizerSpec } from "../optim/optimizer.ts";
+import { recordScaleGrads, type ScaleGradsKernel, scaleGradsKernel } from "../optim/scale_grads.ts";
+import type { Callback, LearnerEvent } from "./callback.ts";
+import { CancelBatchError, CancelEpochError, CancelFitError } from "./errors.ts";
+
+/** How gradients are cleared after a step. */
+export type GradMode =
+  /** TrainLearner: set to zero. */
+  | { kind: "zero" }
+  /** The lesson's MomentumLearner: multiplied by `mom` (0.85), so they act as heavy-ball momentum. */
+  | { kind: "momentum-learner"; mom: number };
+
+/** What a Learner trains on and how. */
+export interface LearnerOptions {
+  model: Model;
+  /** Train batches (shuffled) and valid batches (in order). */
+  train: Batcher;
+  valid: Batcher;
+  /** The optimizer rule; a fresh optimizer is built on every `fit` (as the lesson does). */
+  optimizer: OptimizerSpec;
+  callbacks?: Callback[];
+  /** Default `{ kind: "zero" }`. */
+  gradMode?: GradMode;
+}
+
+/** Options of one {@link Learner.fit} call. */
+export interface FitOptions {
+  train?: boolean;
+  valid?: boolean;
+  /** Extra callbacks for this fit only. */
+  callbacks?: Callback[];
+  /** Learning rate for this fit (default: the optimizer spec's). */
+  lr?: number;
+}
+
+/** Trains a model; see the module doc. Public fields are what callbacks read. */
+export class Learner {
+  readonly model: Model;
+  readonly trainBatches: Batcher;
+  readonly validBatches: Batcher;
+  readonly optimizerSpec: OptimizerSpec;
+  readonly gradMode: GradMode;
+  callbacks: Callback[];
+  /** The optimizer of the current fit (null outside fit). */
+  opt: Optimizer | null = null;
+  /** Epochs of the current fit. */
+  nEpochs = 0;
+  /** Current epoch within the fit (0-based). */
+  epoch = 0;
+  /** Current batch index within the epoch. */
+  iter = 0;
+  /** Training batches completed over this learner's life (all fits). */
+  trainSteps = 0;
+  /** True in the train part of an epoch, false in the valid part. */
+  training = false;
+  /** The current batch (views of the batcher's buffers). */
+  batch: Batch | null = null;
+  /** The current batch's recorder: callbacks add dispatches to it. */
+  rec: Recorder | null = null;
+  /** The current batch's logits. */
+  preds: GpuTensor<"f32"> | null = null;
+  /** Set when a callback saw a non-finite loss: the fit ended early and kept its records. */
+  diverged = false;
+  /** Epochs the model has been trained for, over all fits (for continuing runs). */
+  epochsDone = 0;
+  #scaleKernel: ScaleGradsKernel | null = null;
+  #sorted: Callback[] = [];
+
+  constructor(options: LearnerOptions) {
+    this.model = options.model;
+    this.trainBatches = options.train;
+    this.validBatches = options.valid;
+    this.optimizerSpec = options.optimizer;
+    this.gradMode = options.gradMode ?? { kind: "zero" };
+    this.callbacks = [...(options.callbacks ?? [])];
+  }
+
+  /** The batcher of the current part of the epoch. */
+  get batches(): Batcher {
+    return this.training ? this.trainBatches : this.validBatches;
+  }
+
+  /** Fits for `nEpochs`: each a train epoch then a valid epoch (eval mode). */
+  async fit(nEpochs: number, options: FitOptions = {}): Promise<void> {
+    const extra = options.callbacks ?? [];
+    this.callbacks.push(...extra);
+    // Stable sort: ties keep list order, as the lesson's sorted() does.
+    this.#sorted = [...this.callbacks].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+    const gpu = this.model.gpu;
+    if (this.gradMode.kind === "momentum-learner") {
+      this.#scaleKernel ??= await scaleGradsKernel(gpu);
+    }
+    this.opt = await createOptimizer(gpu, this.model.arena, {
+      ...this.optimizerSpec,
+      lr: options.lr ?? this.optimizerSpec.lr,
+    });
+    this.nEpochs = nEpochs;
+    this.diverged = false;
+    try {
+      await this.#stage("Fit", CancelFitError, async () => {
+        for (this.epoch = 0; this.epoch < nEpochs; this.epoch++) {
+          if (options.train ?? true) await this.#oneEpoch(true);
+          if (options.valid ?? true) await this.#oneEpoch(false);
+          this.epochsDone++;
+        }
+      });
+    } finally {
+      this.callbacks = this.callbacks.filter((cb) => !extra.includes(cb));
+      this.opt.destroy();
+      this.opt = null;
+    }
+  }
+
+  async #oneEpoch(training: boolean): Promise<void> {
+    this.training = training;
+    const batches = this.batches;
+    batches.beginEpoch(this.epochsDone);
+    await this.#stage("Epoch", CancelEpochError, async () => {
+      for (this.iter = 0; this.iter < batches.batchCount; this.iter++) {
+        await this.#stage("Batch", CancelBatchError, () => this.#oneBatch());
+      }
+    });
+  }
+
+  async #oneBatch(): Promise<void> {
+    const rec = this.model.gpu.recorder(
+      `${this.training ? "train" : "valid"} epoch ${this.epochsDone} batch ${this.iter}`,
+    );
+    this.rec = rec;
+    try {
+      this.batch = this.batches.record(rec, this.iter);
+      const ctx = { rec, training: this.training };
+      this.preds = this.model.forward(rec, this.batch.x, this.training);
+      await this.#fire("afterForward");
+      const dlogits = this.model.loss.record(ctx, this.preds, this.batch.y);
+      await this.#fire("afterLoss");
+      if (this.training && dlogits) {
+        this.model.net.backward(ctx, dlogits, false);
+        await this.#fire("afterBackward");
+        this.opt!.step(rec);
+        await this.#fire("afterStep");
+        this.#clearGrads(rec);
+        this.trainSteps++;
+      }
+    } finally {
+      // A cancelled batch still submits what it recorded, so GPU state stays consistent.
+      rec.submit();
+      this.rec = null;
+    }
+  }
+
+  #clearGrads(rec: Recorder): void {
+    if (this.gradMode.kind === "zero") this.model.zeroGrad(rec);
+    else {recordScaleGrads(
+        rec,
+        this.#scaleKernel!,
+        this.model.arena.buffers.grads,
+        this.gradMode.mom,
+      );}
+  }
+
+  /** before → body → after, with the stage's cancel error caught, and cleanup always. */
+  async #stage(
+    name: "Fit" | "Epoch" | "Batch",
+    cancel: new (...args: never[]) => Error,
+    body: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.#fire(`before${name}` as LearnerEvent);
+      await body();
+      await this.#fire(`after${name}` as LearnerEvent);
+    } catch (err) {
+      if (!(err instanceof cancel)) throw err;
+    } finally {
+      await this.#fire(`cleanup${name}` as LearnerEvent);
+    }
+  }
+
+  async #fire(event: LearnerEvent): Promise<void> {
+    for (const cb of this.#sorted) {
+      const handler = cb[event];
+      if (handler) await handler.call(cb, this);
+    }
+  }
+}

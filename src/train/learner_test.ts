@@ -1,0 +1,270 @@
+import assert from "node:assert/strict";
+import { noGpu, testGpu } from "../../tests/gpu.ts";
+import { Batcher } from "../data/batches.ts";
+import type { ImageSplit } from "../data/fashion_mnist.ts";
+import { uploadSplit } from "../data/gpu_dataset.ts";
+import type { Gpu } from "../gpu/device.ts";
+import { getModel, type GetModelOptions } from "../nn/model.ts";
+import type { OptimizerSpec } from "../optim/optimizer.ts";
+import { Rng } from "../util/rng.ts";
+import type { Callback, LearnerEvent } from "./callback.ts";
+import { MetricsCallback } from "./callbacks/metrics.ts";
+import { CancelBatchError, CancelEpochError, CancelFitError } from "./errors.ts";
+import { type GradMode, Learner } from "./learner.ts";
+
+/** A learnable synthetic task: the label is the brightest of 10 image regions. */
+function syntheticSplit(name: "train" | "valid", count: number, seed: number): ImageSplit {
+  const rng = new Rng(seed);
+  const images = new Uint8Array(count * 784);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    const label = rng.int(10);
+    labels[n] = label;
+    for (let i = 0; i < 784; i++) {
+      const region = Math.floor(i / 79);
+      images[n * 784 + i] = Math.min(255, rng.int(80) + (region === label ? 150 : 0));
+    }
+  }
+  return { name, count, height: 28, width: 28, images, labels };
+}
+
+async function setup(
+  gpu: Gpu,
+  o: { model?: GetModelOptions; optimizer?: OptimizerSpec; gradMode?: GradMode; cbs?: Callback[] } =
+    {},
+) {
+  const train = await Batcher.create(gpu, uploadSplit(gpu, syntheticSplit("train", 203, 1)), {
+    batchSize: 64,
+    shuffle: true,
+    seed: 7,
+    normalize: { mean: 0.3, std: 0.3 },
+  });
+  const valid = await Batcher.create(gpu, uploadSplit(gpu, syntheticSplit("valid", 75, 2)), {
+    batchSize: 128,
+    shuffle: false,
+    normalize: { mean: 0.3, std: 0.3 },
+  });
+  const model = await getModel(gpu, { act: { leak: 0.1, sub: 0.4 }, seed: 5, ...o.model });
+  const metrics = new MetricsCallback();
+  const learner = new Learner({
+    model,
+    train,
+    valid,
+    optimizer: o.optimizer ?? { kind: "sgd", lr: 0.1 },
+    gradMode: o.gradMode,
+    callbacks: [metrics, ...(o.cbs ?? [])],
+  });
+  return { learner, metrics, model };
+}
+
+/** Records every event it sees as `name:event` (plus the training flag for batch events). */
+function tracer(
+  name: string,
+  log: string[],
+  order = 0,
+  throwAt?: { event: LearnerEvent; error: Error; when?: (l: Learner) => boolean },
+): Callback {
+  const cb: Record<string, unknown> = { order, name };
+  const events: LearnerEvent[] = [
+    "beforeFit",
+    "afterFit",
+    "cleanupFit",
+    "beforeEpoch",
+    "afterEpoch",
+    "cleanupEpoch",
+    "beforeBatch",
+    "afterForward",
+    "afterLoss",
+    "afterBackward",
+    "afterStep",
+    "afterBatch",
+    "cleanupBatch",
+  ];
+  for (const e of events) {
+    cb[e] = (learn: Learner) => {
+      log.push(`${name}:${e}${learn.training ? "" : "(valid)"}`);
+      if (throwAt && throwAt.event === e && (throwAt.when?.(learn) ?? true)) throw throwAt.error;
+    };
+  }
+  return cb as Callback;
+}
+
+Deno.test({
+  name: "Learner: event order, callbacks sorted by order with stable ties",
+  ignore: noGpu,
+  async fn() {
+    const log: string[] = [];
+    const { learner } = await setup(testGpu(), {
+      cbs: [tracer("late", log, 1), tracer("a", log), tracer("b", log)],
+    });
+    await learner.fit(1);
+    const a = log.filter((l) => l.startsWith("a:"));
+    // One train batch, in full.
+    assert.deepEqual(a.slice(0, 9), [
+      "a:beforeFit(valid)",
+      "a:beforeEpoch",
+      "a:beforeBatch",
+      "a:afterForward",
+      "a:afterLoss",
+      "a:afterBackward",
+      "a:afterStep",
+      "a:afterBatch",
+      "a:cleanupBatch",
+    ]);
+    // Valid batches skip backward and step.
+    const validBatch = a.slice(
+      a.indexOf("a:beforeBatch(valid)"),
+      a.indexOf("a:beforeBatch(valid)") + 5,
+    );
+    assert.deepEqual(validBatch, [
+      "a:beforeBatch(valid)",
+      "a:afterForward(valid)",
+      "a:afterLoss(valid)",
+      "a:afterBatch(valid)",
+      "a:cleanupBatch(valid)",
+    ]);
+    assert.deepEqual(a.slice(-4), [
+      "a:afterEpoch(valid)",
+      "a:cleanupEpoch(valid)",
+      "a:afterFit(valid)",
+      "a:cleanupFit(valid)",
+    ]);
+    assert.equal(a.filter((l) => l === "a:beforeBatch").length, 4); // 203 / 64 → 4 batches
+    assert.equal(a.filter((l) => l === "a:beforeBatch(valid)").length, 1);
+    // Order 0 callbacks in list order, then order 1.
+    const firstThree = log.slice(0, 3).map((l) => l.split(":")[0]);
+    assert.deepEqual(firstThree, ["a", "b", "late"]);
+  },
+});
+
+Deno.test({
+  name: "Learner: cancel errors end their level; after… is skipped and cleanup… still runs",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const batchLog: string[] = [];
+    const { learner: l1 } = await setup(gpu, {
+      cbs: [
+        tracer("t", batchLog, 0, {
+          event: "afterForward",
+          error: new CancelBatchError(),
+          when: (l) => l.training && l.iter === 1,
+        }),
+      ],
+    });
+    await l1.fit(1);
+    assert.equal(batchLog.filter((l) => l === "t:afterStep").length, 3, "batch 1 skipped its step");
+    assert.equal(batchLog.filter((l) => l === "t:cleanupBatch").length, 4);
+
+    const epochLog: string[] = [];
+    const { learner: l2 } = await setup(gpu, {
+      cbs: [
+        tracer("t", epochLog, 0, {
+          event: "beforeEpoch",
+          error: new CancelEpochError(),
+          when: (l) => !l.training,
+        }),
+      ],
+    });
+    await l2.fit(2);
+    assert.equal(epochLog.filter((l) => l === "t:beforeBatch(valid)").length, 0);
+    assert.equal(epochLog.filter((l) => l === "t:cleanupEpoch(valid)").length, 2);
+    assert.equal(epochLog.filter((l) => l === "t:afterFit(valid)").length, 1);
+
+    const fitLog: string[] = [];
+    const { learner: l3 } = await setup(gpu, {
+      cbs: [
+        tracer("t", fitLog, 0, {
+          event: "afterBatch",
+          error: new CancelFitError(),
+          when: (l) => l.iter === 2,
+        }),
+      ],
+    });
+    await l3.fit(3);
+    assert.equal(fitLog.filter((l) => l === "t:beforeBatch").length, 3);
+    assert.ok(!fitLog.some((l) => l.startsWith("t:afterFit")));
+    assert.equal(fitLog.at(-1), "t:cleanupFit");
+
+    const { learner: l4 } = await setup(gpu, {
+      cbs: [{
+        beforeBatch: () => {
+          throw new Error("boom");
+        },
+      }],
+    });
+    await assert.rejects(() => l4.fit(1), /boom/);
+  },
+});
+
+Deno.test({
+  name: "Learner: it learns, metrics per epoch, and the same seed gives bit-identical runs",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const run = async () => {
+      const { learner, metrics, model } = await setup(gpu, {
+        model: { norm: "batchnorm" }, // default init without a norm barely moves in 12 steps
+        optimizer: { kind: "momentum", lr: 0.5 },
+      });
+      await learner.fit(3);
+      return {
+        history: metrics.history,
+        losses: metrics.batchLosses,
+        params: await model.readParams(),
+      };
+    };
+    const a = await run();
+    const b = await run();
+    assert.equal(a.history.length, 3);
+    assert.equal(a.losses.length, 12);
+    assert.ok(a.history[2].valid!.accuracy > 0.9, `valid accuracy ${a.history[2].valid!.accuracy}`);
+    assert.ok(a.losses[11] < a.losses[0], "the training loss falls");
+    const strip = (h: typeof a.history) =>
+      h.map((m) => [m.train!.loss, m.train!.accuracy, m.valid!.loss, m.valid!.accuracy]);
+    assert.deepEqual(strip(a.history), strip(b.history));
+    assert.deepEqual(a.losses, b.losses);
+    for (const [name, p] of a.params) assert.deepEqual(p, b.params.get(name), name);
+  },
+});
+
+Deno.test({
+  name: "Learner: a non-finite loss ends the fit cleanly as diverged, keeping its records",
+  ignore: noGpu,
+  async fn() {
+    const { learner, metrics } = await setup(testGpu(), { optimizer: { kind: "sgd", lr: 1e6 } });
+    await learner.fit(3);
+    assert.equal(learner.diverged, true);
+    assert.ok(metrics.history.length >= 1 && metrics.history.length < 3);
+    assert.ok(metrics.batchLosses.length >= 4);
+    assert.ok(
+      !Number.isFinite(metrics.history.at(-1)!.train!.loss) ||
+        !Number.isFinite(metrics.history.at(-1)!.valid?.loss ?? NaN),
+    );
+  },
+});
+
+Deno.test({
+  name: "Learner: MomentumLearner gradients carry across fits; memory does not grow across epochs",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const sizes: number[] = [];
+    const { learner, model } = await setup(gpu, {
+      gradMode: { kind: "momentum-learner", mom: 0.85 },
+      cbs: [{
+        afterEpoch: (l) => {
+          if (!l.training) sizes.push(gpu.bytesAllocated);
+        },
+      }],
+    });
+    await learner.fit(3);
+    assert.equal(sizes.length, 3);
+    assert.equal(sizes[2], sizes[0], "no GPU growth between epoch 1 and epoch 3");
+    const grads = await model.readGrads();
+    const norm = [...grads.values()].reduce((s, g) => s + g.reduce((a, v) => a + v * v, 0), 0);
+    assert.ok(norm > 0, "the momentum buffer (scaled gradients) survives the fit");
+    await learner.fit(1, { lr: 0.05 }); // a continuation with a fresh optimizer
+    assert.equal(learner.epochsDone, 4);
+  },
+});

@@ -437,3 +437,17 @@ Deno.test("cli bench: bad flags exit 2 with the usage", async (t) => {
     assertFailure(r, EXIT.usage, /--only: unknown claim no-such-claim/, usage);
   });
 });
+
+Deno.test("train.ts: bad flag values print the usage and exit 2", async () => {
+  for (const args of [["--act", "tanh"], ["--lr", "-1"], ["--bs", "1.5"], ["--opt", "lamb"]]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./train.ts", import.meta.url).pathname, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, `${args.join(" ")}: ${stderr}`);
+    assert.match(stderr, /usage: deno task train/);
+    assert.match(stderr, new RegExp(`--${args[0].slice(2)}`));
+  }
+});

@@ -268,3 +268,31 @@ Deno.test({
     assert.equal(learner.epochsDone, 4);
   },
 });
+
+Deno.test({
+  name: "ActivationStatsCallback: per hooked layer and training batch, mean, std and histogram",
+  ignore: noGpu,
+  async fn() {
+    const { ActivationStatsCallback } = await import("./callbacks/activation_stats.ts");
+    const stats = new ActivationStatsCallback();
+    const { learner } = await setup(testGpu(), { cbs: [stats] });
+    await learner.fit(2);
+    assert.deepEqual(stats.stats.map((s) => s.layer), [
+      "block1.act",
+      "block2.act",
+      "block3.act",
+      "block4.act",
+    ]);
+    const perItem = [8 * 14 * 14, 16 * 7 * 7, 32 * 4 * 4, 64 * 2 * 2];
+    stats.stats.forEach((s, i) => {
+      assert.equal(s.means.length, 8, "2 epochs × 4 training batches, no valid batches");
+      for (let b = 0; b < 8; b++) {
+        const count = (b % 4 === 3 ? 203 - 3 * 64 : 64) * perItem[i];
+        const total = s.hists.subarray(b * 40, (b + 1) * 40).reduce((a, v) => a + v, 0);
+        // GeneralReLU outputs are ≥ −0.4 and small here: every |x| ≤ 10 is counted.
+        assert.equal(total, count, `${s.layer} batch ${b}`);
+        assert.ok(Number.isFinite(s.means[b]) && s.stds[b] > 0);
+      }
+    });
+  },
+});

@@ -10,7 +10,7 @@ export class Sequential implements Layer {
   readonly name: string;
   readonly layers: readonly Layer[];
   /** The output of each layer in the last forward, by layer name (for activation statistics). */
-  readonly outputs = new Map<string, GpuTensor<"f32">>();
+  readonly outputs: Map<string, GpuTensor<"f32">> = new Map();
 
   constructor(name: string, layers: readonly Layer[]) {
     this.name = name;

@@ -169,6 +169,80 @@ export {
   type NormSpec,
 } from "./src/nn/model.ts";
 
+// Initialisation (applied to a model through a layer filter).
+export {
+  fans,
+  glorotNormal,
+  glorotUniform,
+  type InitTarget,
+  kaimingNormal,
+  type LayerFilter,
+  pytorchDefault,
+  weightLayers,
+} from "./src/init/init.ts";
+export {
+  lsuv,
+  type LsuvLayerReport,
+  type LsuvOptions,
+  lsuvPairs,
+  type LsuvStats,
+} from "./src/init/lsuv.ts";
+
+// Optimizers (one dispatch over the flat arena) and schedules (pure functions of the step).
+export { createOptimizer, type Optimizer, type OptimizerSpec } from "./src/optim/optimizer.ts";
+export {
+  recordScaleGrads,
+  type ScaleGradsKernel,
+  scaleGradsKernel,
+} from "./src/optim/scale_grads.ts";
+export {
+  cosineAnnealingLr,
+  exponentialLr,
+  oneCycle,
+  type OneCycleOptions,
+} from "./src/optim/schedules.ts";
+export { HeavyBallRef, OptimizerRef } from "./src/ref/optim.ts";
+
+// Training: the Learner, its events and callbacks, activation statistics.
+export {
+  type FitOptions,
+  type GradMode,
+  Learner,
+  type LearnerOptions,
+} from "./src/train/learner.ts";
+export type { Callback, LearnerEvent } from "./src/train/callback.ts";
+export { CancelBatchError, CancelEpochError, CancelFitError } from "./src/train/errors.ts";
+export {
+  type EpochMetrics,
+  MetricsCallback,
+  type PartMetrics,
+} from "./src/train/callbacks/metrics.ts";
+export { formatEpoch, ProgressCallback } from "./src/train/callbacks/progress.ts";
+export {
+  type HyperRecord,
+  HyperRecorder,
+  type Schedule,
+  ScheduleCallback,
+} from "./src/train/callbacks/schedule.ts";
+export { LrFinderCallback, type LrFinderPoint } from "./src/train/callbacks/lr_finder.ts";
+export {
+  ActivationStatsCallback,
+  type LayerActivationStats,
+} from "./src/train/callbacks/activation_stats.ts";
+export {
+  colorDim,
+  deadFraction,
+  deadFractions,
+  splitActStats,
+} from "./src/train/activation_math.ts";
+export {
+  ACT_STATS_WIDTH,
+  type ActStatsKernels,
+  actStatsKernels,
+  recordActStats,
+} from "./src/kernels/act_stats.ts";
+export { actStatsRef } from "./src/ref/act_stats.ts";
+
 // Performance measurement (deno task perf).
 export { type KernelTime, Profiler } from "./src/gpu/profiler.ts";
 

@@ -296,3 +296,58 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "ScheduleCallback + HyperRecorder: every step runs with the schedule's lr and β1",
+  ignore: noGpu,
+  async fn() {
+    const { ScheduleCallback, HyperRecorder } = await import("./callbacks/schedule.ts");
+    const { oneCycle } = await import("../optim/schedules.ts");
+    const sched = (t: number) => oneCycle(t, { maxLr: 0.06, totalSteps: 8 });
+    const recorder = new HyperRecorder();
+    const perEpoch: number[] = [];
+    const { learner } = await setup(testGpu(), {
+      model: { norm: "batchnorm" },
+      optimizer: { kind: "adamw", lr: 0.01 },
+      cbs: [new ScheduleCallback(sched, { per: "batch" }), recorder],
+    });
+    await learner.fit(2);
+    assert.equal(recorder.records.length, 8);
+    recorder.records.forEach((r, t) => {
+      assert.equal(r.lr, sched(t).lr);
+      assert.equal(r.beta1, sched(t).beta1);
+    });
+    const { learner: l2 } = await setup(testGpu(), {
+      cbs: [
+        new ScheduleCallback((e) => ({ lr: [0.02, 0.015, 0.005][e] }), { per: "epoch" }),
+        { afterStep: (l) => void perEpoch.push(l.opt!.lr) },
+      ],
+    });
+    await l2.fit(3);
+    assert.deepEqual([...new Set(perEpoch)], [0.02, 0.015, 0.005]);
+  },
+});
+
+Deno.test({
+  name: "LrFinderCallback: lr grows by gamma per batch, stops when the loss explodes, skips valid",
+  ignore: noGpu,
+  async fn() {
+    const { LrFinderCallback } = await import("./callbacks/lr_finder.ts");
+    const finder = new LrFinderCallback({ gamma: 3, maxMult: 3, startLr: 1e-3 });
+    const log: string[] = [];
+    const { learner } = await setup(testGpu(), {
+      model: { norm: "batchnorm" },
+      cbs: [finder, { beforeBatch: (l) => void log.push(l.training ? "train" : "valid") }],
+    });
+    await learner.fit(10);
+    assert.ok(!log.includes("valid"), "validation is skipped");
+    assert.ok(
+      finder.points.length >= 3 && finder.points.length < 40,
+      `${finder.points.length} points`,
+    );
+    finder.points.forEach((p, i) => assert.ok(Math.abs(p.lr / (1e-3 * 3 ** i) - 1) < 1e-12));
+    const last = finder.points.at(-1)!;
+    const min = Math.min(...finder.points.slice(0, -1).map((p) => p.loss));
+    assert.ok(!Number.isFinite(last.loss) || last.loss > 3 * min, "it stopped on an explosion");
+  },
+});

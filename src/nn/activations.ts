@@ -59,6 +59,10 @@ export class GeneralRelu implements Layer {
     return dx;
   }
 
+  destroy(): void {
+    this.#ws.destroy();
+  }
+
   reset(): void {}
 }
 

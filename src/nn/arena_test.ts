@@ -50,3 +50,32 @@ Deno.test({
     assert.equal(ws.bytes, 2048 * 8 * 4);
   },
 });
+
+Deno.test({
+  name: "Model.destroy frees every buffer it allocated",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const { getModel } = await import("./model.ts");
+    const { loadKernels } = await import("./kernels.ts");
+    const kernels = await loadKernels(gpu);
+    const x = gpu.tensor([6, 1, 28, 28], { label: "x" });
+    const y = gpu.tensor([6], { dtype: "u32", label: "y" });
+    // Kernel workspaces and shape uniforms are shared per device and stay: warm them first.
+    const rec0 = gpu.recorder("warm kernels");
+    const warm = await getModel(gpu, { norm: "batchnorm", act: { leak: 0.1, sub: 0.4 }, kernels });
+    warm.step(rec0, { x, y }, true);
+    rec0.submit();
+    await gpu.sync();
+    warm.destroy();
+    const before = gpu.bytesAllocated;
+    const model = await getModel(gpu, { norm: "batchnorm", act: { leak: 0.1, sub: 0.4 }, kernels });
+    const rec = gpu.recorder("step");
+    model.step(rec, { x, y }, true);
+    rec.submit();
+    await gpu.sync();
+    assert.ok(gpu.bytesAllocated > before);
+    model.destroy();
+    assert.equal(gpu.bytesAllocated, before);
+  },
+});

@@ -134,6 +134,10 @@ export class BatchNorm2d implements Layer {
     return { variant: this.variant, training, momentum: this.momentum, eps: this.eps };
   }
 
+  destroy(): void {
+    this.#ws.destroy();
+  }
+
   /** mults 1, adds 0 (running statistics are reset when the arena is allocated). */
   reset(gpu: Gpu): void {
     gpu.write(this.mults.value, new Float32Array(this.C).fill(1));

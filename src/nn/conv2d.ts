@@ -102,6 +102,10 @@ export class Conv2d implements Layer {
     return dx;
   }
 
+  destroy(): void {
+    this.#ws.destroy();
+  }
+
   /** PyTorch's default: weight and bias ~ U(±1/√fan_in) (kaiming_uniform with a = √5). */
   reset(gpu: Gpu, rng: Rng): void {
     const bound = 1 / Math.sqrt(this.fanIn);

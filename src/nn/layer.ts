@@ -37,6 +37,8 @@ export interface Layer {
   backward(ctx: StepContext, dy: GpuTensor<"f32">, needInputGrad: boolean): GpuTensor<"f32"> | null;
   /** Writes the layer's default initial parameters (PyTorch's defaults), drawing from `rng`. */
   reset(gpu: Gpu, rng: Rng): void;
+  /** Frees the layer's activation buffers (parameters live in the model's arena). */
+  destroy?(): void;
 }
 
 /** Product of the dimensions after the batch one. */

@@ -95,6 +95,10 @@ export class LayerNorm implements Layer {
     return dx;
   }
 
+  destroy(): void {
+    this.#ws.destroy();
+  }
+
   /** mult 1, add 0. */
   reset(gpu: Gpu): void {
     gpu.write(this.mult.value, Float32Array.of(1));

@@ -83,6 +83,10 @@ export class Linear implements Layer {
     return dx;
   }
 
+  destroy(): void {
+    this.#ws.destroy();
+  }
+
   /** PyTorch's default: weight and bias ~ U(±1/√I). */
   reset(gpu: Gpu, rng: Rng): void {
     const bound = 1 / Math.sqrt(this.I);

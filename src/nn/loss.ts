@@ -67,6 +67,13 @@ export class SoftmaxCrossEntropy {
     return dlogits;
   }
 
+  /** Frees the loss's buffers. */
+  destroy(): void {
+    this.#ws.destroy();
+    this.#gpu.destroy(this.totals);
+    this.#gpu.destroy(this.batchLoss);
+  }
+
   /** Zeroes the accumulators (recorded; e.g. at the start of an epoch). */
   resetTotals(ctx: StepContext): void {
     ctx.rec.clear(this.totals);

@@ -124,6 +124,14 @@ export class Model {
     return splitArena(await this.gpu.read(this.arena.buffers.state), this.arena.stateEntries);
   }
 
+  /** Frees every GPU buffer of the model (arenas, activations, loss); it cannot run again. */
+  destroy(): void {
+    this.net.destroy();
+    this.loss.destroy();
+    const { params, grads, state } = this.arena.buffers;
+    for (const t of [params, grads, state]) this.gpu.destroy(t);
+  }
+
   /** Queues a write of one parameter's values. */
   writeParam(entry: ArenaEntry, values: Float32Array): void {
     if (values.length !== entry.size) {

@@ -55,6 +55,11 @@ export class Sequential implements Layer {
     return g;
   }
 
+  /** Frees every layer's activation buffers. */
+  destroy(): void {
+    for (const layer of this.layers) layer.destroy?.();
+  }
+
   /** Resets every layer, each from its own stream derived from `rng` and the layer's name. */
   reset(gpu: Gpu, rng: Rng): void {
     for (const layer of this.layers) layer.reset(gpu, rng.derive("layer", layer.name));

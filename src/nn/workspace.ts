@@ -40,6 +40,13 @@ export class Workspace {
     return view;
   }
 
+  /** Frees every buffer (the layer must not run again). */
+  destroy(): void {
+    for (const b of this.#buffers.values()) this.#gpu.destroy(b);
+    this.#buffers.clear();
+    this.#views.clear();
+  }
+
   /** Bytes held by this workspace. */
   get bytes(): number {
     let n = 0;

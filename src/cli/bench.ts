@@ -73,7 +73,14 @@ async function main(args: string[]): Promise<number> {
     : undefined;
   const log = (m: string) => flags.quiet || console.error(m);
   const { listClaimFiles } = await import("../bench/registry.ts");
-  if ((await listClaimFiles(new URL("../../benches/", import.meta.url))).length === 0) {
+  const known = (await listClaimFiles(new URL("../../benches/", import.meta.url))).map((c) => c.id);
+  const unknown = (flags.only?.split(",") ?? []).filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--only: unknown claim ${unknown.join(", ")}; known: ${known.join(", ") || "none"}`,
+    );
+  }
+  if (known.length === 0) {
     console.log(
       "claimbench: no claims registered yet (benches/ has no claim modules); nothing to run.",
     );

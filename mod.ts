@@ -243,6 +243,26 @@ export {
 } from "./src/kernels/act_stats.ts";
 export { actStatsRef } from "./src/ref/act_stats.ts";
 
+// The claims suite: the contract claim modules implement, training runs, statistics.
+export {
+  AnyNumber,
+  type Claim,
+  type ClaimContext,
+  type Headline,
+  type RunMode,
+  type Summary,
+  type Verdict,
+} from "./src/bench/contract.ts";
+export {
+  type TrainConfig,
+  TrainConfigSchema,
+  type TrainRun,
+  trainRun,
+  TrainRunSchema,
+} from "./src/bench/training.ts";
+export { summarize } from "./src/bench/stats.ts";
+export { readResults, type Results, ResultsSchema } from "./src/bench/results.ts";
+
 // Performance measurement (deno task perf).
 export { type KernelTime, Profiler } from "./src/gpu/profiler.ts";
 

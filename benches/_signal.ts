@@ -7,16 +7,6 @@
  */
 import type { Gpu, GpuTensor, Rng } from "../mod.ts";
 
-// The claim contract is not re-exported by mod.ts yet; this is the one place that reaches into
-// src/ for it, so switching to `../mod.ts` later is a one-line change.
-export {
-  AnyNumber,
-  type Claim,
-  type ClaimContext,
-  type Headline,
-  type Verdict,
-} from "../src/bench/contract.ts";
-
 /** f32 elements per 256 bytes: WebGPU binds storage slices only at multiples of 256 bytes. */
 const ALIGN_F32 = 64;
 
@@ -43,7 +33,7 @@ export function normalBlocks(
   for (let i = 0; i < o.count; i++) {
     const block = data.subarray(i * stride, i * stride + o.elements);
     rng(i).fillNormal(block);
-    if (scale !== 1) for (let j = 0; j < block.length; j++) block[j] *= scale;
+    if (scale !== 1) { for (let j = 0; j < block.length; j++) block[j] *= scale; }
   }
   return { data, stride };
 }
@@ -120,7 +110,8 @@ export function fmt(v: number): string {
 export function spread(values: readonly number[]): string {
   if (values.length === 1) return fmt(values[0]);
   if (values.every(Number.isFinite)) {
-    return `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+    const [lo, hi] = [fmt(Math.min(...values)), fmt(Math.max(...values))];
+    return lo === hi ? lo : `${lo}–${hi}`;
   }
   return `[${values.map(fmt).join(", ")}]`;
 }

@@ -1,0 +1,251 @@
+/**
+ * Claim 6 of `../shared/lesson-claims.md` §8 A (moment identities), each part in every seed:
+ * (a) E[(a@x)²] ≈ 100 for a = randn(512, 100), x = randn(100), averaged over 100 trials;
+ * (b) a linear layer with weights randn/√100 and zero bias keeps a unit std;
+ * (c) ReLU of it has mean ≈ 1/√(2π) = 0.40 and std ≈ √(1/2 − 1/(2π)) = 0.58.
+ *
+ * All products run in float32 on the GPU through the Linear kernel (100 dispatches with 100
+ * different weight matrices for (a), one for (b)), the ReLU through the GeneralReLU kernel, and
+ * the layer statistics through the activation-statistics kernel: one submit, one readback per
+ * seed. Trial averages of (a) are taken on the host in float64 from the read-back outputs.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  ACT_STATS_WIDTH,
+  actStatsKernels,
+  AnyNumber,
+  type Claim,
+  generalReluKernels,
+  type Headline,
+  linearKernels,
+  recordActStats,
+  recordGeneralReluForward,
+  recordLinearForward,
+  Rng,
+  type Verdict,
+} from "../mod.ts";
+import {
+  alignedStride,
+  fmt,
+  hostStats,
+  mark,
+  mean,
+  normalBlocks,
+  spread,
+  uploadBlocks,
+} from "./_signal.ts";
+
+/** Claim 6 bands (lesson-claims.md §8 A), fixed in advance. */
+const MATMUL_MEAN_SQ: readonly [number, number] = [90, 110];
+const LINEAR_STD: readonly [number, number] = [0.9, 1.1];
+const RELU_MEAN: readonly [number, number] = [0.37, 0.43]; // 0.40 ± 0.03
+const RELU_STD: readonly [number, number] = [0.55, 0.61]; // 0.58 ± 0.03
+
+/** The notebook's sizes (full mode = quick mode: the claim takes well under a second). */
+export const MomentsConfig = z.object({
+  /** Trials of y = a @ x averaged in (a) (the notebook's 100). */
+  trials: z.number().int().min(1).max(1000).default(100),
+  /** O: rows of a in (a) (the notebook's 512). */
+  outputs: z.number().int().min(2).max(4096).default(512),
+  /** I: inputs, the length of x in (a) and the features of the layer input in (b) (100). */
+  inputs: z.number().int().min(1).max(1024).default(100),
+  /** N: rows of the layer input in (b) (200). */
+  rows: z.number().int().min(1).max(4096).default(200),
+  /** H: outputs of the layer in (b) (50). */
+  hidden: z.number().int().min(1).max(1024).default(50),
+});
+/** {@link MomentsConfig} with its defaults applied. */
+export type MomentsConfig = z.infer<typeof MomentsConfig>;
+
+/** What one seed measured; NaN and ±Infinity are recorded as such. */
+const SeedEvidence = z.object({
+  seed: z.number().int().min(0),
+  /** (a) E[y], the trial average of y.mean() (notebook: 0.093). */
+  matmulMean: AnyNumber,
+  /** (a) E[y²], the trial average of y.pow(2).mean() (notebook: 102.9). */
+  matmulMeanSq: AnyNumber,
+  /** (b) mean and unbiased std of l1 = x @ w1 + b1 [N, H] (notebook: 0.02, 0.98). */
+  linearMean: AnyNumber,
+  linearStd: AnyNumber,
+  /** (c) mean and unbiased std of relu(l1) (notebook: 0.40, 0.58). */
+  reluMean: AnyNumber,
+  reluStd: AnyNumber,
+});
+
+/** Evidence of the moments claim: one entry per seed. */
+export const MomentsEvidence = z.object({ perSeed: z.array(SeedEvidence).min(1) });
+/** {@link MomentsEvidence}, parsed. */
+export type MomentsEvidence = z.infer<typeof MomentsEvidence>;
+
+/**
+ * Judges claim 6 in every seed. §8 states each band for one run of the notebook's cells and says
+ * nothing about averaging; every seed is such a run, so each must land in every band (stricter
+ * than judging the mean over seeds, and the same "in every seed" as claims 3–5).
+ */
+export function judgeMoments(e: MomentsEvidence): Verdict {
+  const n = e.perSeed.length;
+  const within = ([lo, hi]: readonly [number, number]) => (v: number) => v >= lo && v <= hi;
+  const check = (
+    what: string,
+    values: number[],
+    band: readonly [number, number],
+    need: string,
+  ) => {
+    const ok = n > 0 && values.every(within(band));
+    return { ok, text: `${what} ${spread(values)} (need ${need}) ${mark(ok)}` };
+  };
+  const parts = [
+    check(
+      "E[(a@x)²]",
+      e.perSeed.map((s) => s.matmulMeanSq),
+      MATMUL_MEAN_SQ,
+      `[${MATMUL_MEAN_SQ.join(", ")}]`,
+    ),
+    check(
+      "linear std",
+      e.perSeed.map((s) => s.linearStd),
+      LINEAR_STD,
+      `[${LINEAR_STD.join(", ")}]`,
+    ),
+    check("ReLU mean", e.perSeed.map((s) => s.reluMean), RELU_MEAN, "0.40 ± 0.03"),
+    check("ReLU std", e.perSeed.map((s) => s.reluStd), RELU_STD, "0.58 ± 0.03"),
+  ];
+  return {
+    verdict: parts.every((p) => p.ok) ? "pass" : "fail",
+    explanation: `${parts.map((p) => p.text).join("; ")}; judged in every seed (${n})`,
+  };
+}
+
+/** The mean over seeds of E[(a@x)²]. */
+export function momentsHeadline(e: MomentsEvidence): Headline {
+  const perSeed = e.perSeed.map((s) => s.matmulMeanSq);
+  return {
+    name: "mean E[(a@x)²]",
+    value: mean(perSeed),
+    // Half the width of the claim's band [90, 110]. One trial's mean square is ‖x‖²·χ²₅₁₂/512,
+    // variance ≈ 2·100 + 100²·2/512 ≈ 240, so the 100-trial average varies by about 1.5 from seed
+    // to seed: only a real change moves it by 10.
+    tolerance: 10,
+    perSeed,
+  };
+}
+
+/** Claim 6: second moments through a random matmul, a unit-variance linear layer and a ReLU. */
+export const claim: Claim<MomentsConfig, MomentsEvidence> = {
+  id: "moments",
+  title: "Moment identities: E[(a@x)²] ≈ n_in, a randn/√n_in layer keeps unit std, " +
+    "ReLU of it has mean 0.40 and std 0.58",
+  source: "nb 11_initializing, '### Xavier init derivation' (the 100-trial `y = a @ x` cell) and " +
+    "'## Kaiming/He init › ### Background' (`l1 = lin(x, w1, b1)`, `relu(l1)`); video 29:33 " +
+    "'Xavier Glorot initialization' (to 35:27)",
+  quote: "so a hundred times let's try creating our X and let's try creating something to " +
+    "multiply it by and we'll do the matrix multiplication and we're going to get the mean and " +
+    "mean of the squares … okay it's about 0 and about 1 so that's good news and the reason why " +
+    "is because we have 100 inputs and we divided it by square root 100 just like Glauro told " +
+    "us to … after we do a ReLU look we don't have a zero mean or a one standard deviation " +
+    "anymore",
+  claimNumbers: [6],
+  lesson: {
+    "E[a@x]": 0.093,
+    "E[(a@x)²]": 102.9,
+    "l1 mean": 0.02,
+    "l1 std": 0.98,
+    "relu(l1) mean": 0.40,
+    "relu(l1) std": 0.58,
+  },
+  config: MomentsConfig,
+  quick: { seeds: 3, note: "the same as full mode: the whole claim takes well under a second" },
+  evidence: MomentsEvidence,
+  async run(ctx) {
+    const { gpu } = ctx;
+    const { trials: T, outputs: O, inputs: I, rows: N, hidden: H } = ctx.config;
+    const [linear, relu, stats] = await Promise.all([
+      linearKernels(gpu),
+      generalReluKernels(gpu),
+      actStatsKernels(gpu),
+    ]);
+    const perSeed: MomentsEvidence["perSeed"] = [];
+    for (const seed of ctx.seeds) {
+      const rng = new Rng(seed);
+      const label = `moments seed ${seed}`;
+      // (a) Trial t draws x then a, like the notebook, each from its own stream. y = x·aᵀ with
+      // x as one row [1, I] and a as the weights [O, I] is exactly a @ x (no transpose needed).
+      const xs = uploadBlocks(
+        gpu,
+        normalBlocks((t) => rng.derive("trial", t, "x"), { count: T, elements: I }),
+        { shape: [1, I], label: `${label} x` }, // [T, stride]; trial t: [1, I]
+      );
+      const as = uploadBlocks(
+        gpu,
+        normalBlocks((t) => rng.derive("trial", t, "a"), { count: T, elements: O * I }),
+        { shape: [O, I], label: `${label} a` }, // [T, stride]; trial t: [O, I]
+      );
+      // (b) x = randn(N, I); w1 = randn(I, H)/√I, drawn as its transpose [H, I] (i.i.d. entries:
+      // the same distribution) for y = x·w1ᵀ; b1 = zeros(H).
+      const x = gpu.upload(rng.derive("layer", "x").fillNormal(new Float32Array(N * I)), [N, I], {
+        dtype: "f32",
+        label: `${label} layer x`,
+      }); // [N, I]
+      const w1Host = rng.derive("layer", "w1").fillNormal(new Float32Array(H * I)); // [H, I]
+      const root = Math.sqrt(I);
+      for (let i = 0; i < w1Host.length; i++) w1Host[i] /= root;
+      const w1 = gpu.upload(w1Host, [H, I], { dtype: "f32", label: `${label} w1` }); // [H, I]
+      const b1 = gpu.tensor<"f32">([H], { label: `${label} b1` }); // [H], zeros
+      const l1 = gpu.tensor<"f32">([N, H], { label: `${label} l1` }); // [N, H]
+      const l2 = gpu.tensor<"f32">([N, H], { label: `${label} relu(l1)` }); // [N, H]
+      // One readback buffer: the trial outputs [T, yStride] (y_t: [1, O]), then the stats [2, 42].
+      const yStride = alignedStride(O);
+      const statsAt = T * yStride;
+      const readout = gpu.tensor<"f32">([statsAt + 2 * ACT_STATS_WIDTH], {
+        label: `${label} readout`,
+      });
+      const statsOut = readout.slice(statsAt, [2, ACT_STATS_WIDTH]); // [2, 42]: l1, relu(l1)
+      try {
+        const rec = gpu.recorder(label);
+        for (let t = 0; t < T; t++) {
+          const y = readout.slice(t * yStride, [1, O]); // [1, O]
+          recordLinearForward(rec, linear, { x: xs.block(t), w: as.block(t), b: null, y }, {
+            N: 1,
+            I,
+            O,
+          });
+        }
+        recordLinearForward(rec, linear, { x, w: w1, b: b1, y: l1 }, { N, I, O: H });
+        recordGeneralReluForward(rec, relu, { x: l1, y: l2 }); // no options: plain ReLU
+        recordActStats(rec, stats, { x: l1, out: statsOut }, 0);
+        recordActStats(rec, stats, { x: l2, out: statsOut }, 1);
+        rec.submit();
+        const host = await gpu.read(readout);
+        let sumMean = 0;
+        let sumSq = 0;
+        for (let t = 0; t < T; t++) {
+          const s = hostStats(host.subarray(t * yStride, t * yStride + O));
+          sumMean += s.mean;
+          sumSq += s.meanSq;
+        }
+        const evidence = {
+          seed,
+          matmulMean: sumMean / T,
+          matmulMeanSq: sumSq / T,
+          linearMean: host[statsAt],
+          linearStd: host[statsAt + 1],
+          reluMean: host[statsAt + ACT_STATS_WIDTH],
+          reluStd: host[statsAt + ACT_STATS_WIDTH + 1],
+        };
+        ctx.log(
+          `moments seed ${seed}: E[(a@x)²] ${fmt(evidence.matmulMeanSq)}, linear std ` +
+            `${fmt(evidence.linearStd)}, ReLU mean ${fmt(evidence.reluMean)} std ` +
+            `${fmt(evidence.reluStd)}`,
+        );
+        perSeed.push(evidence);
+      } finally {
+        for (const u of [xs.tensor, as.tensor, x, w1, b1, l1, l2, readout]) gpu.destroy(u);
+      }
+    }
+    return { perSeed };
+  },
+  criterion: (e) => judgeMoments(e),
+  headline: (e) => momentsHeadline(e),
+};

@@ -131,100 +131,106 @@ async function trainOnce(
     norm: c.norm === "none" ? null : c.norm === "lesson-batchnorm" ? "batchnorm-lesson" : c.norm,
     seed: rng.derive("init").seed,
   });
-  let lsuvReport: LsuvLayerReport[] | null = null;
-  if (c.init === "kaiming") {
-    kaimingNormal(model, { a: gr ? 0.1 : 0, seed: rng.derive("kaiming").seed });
-  }
-  if (c.init === "lsuv") {
-    // The lesson's LSUV batch: one normalised training batch of bs images.
-    const lsuvBatches = await Batcher.create(gpu, data.train, {
-      batchSize: c.bs,
-      shuffle: true,
-      seed: rng.derive("lsuv").seed,
-      normalize,
+  try {
+    let lsuvReport: LsuvLayerReport[] | null = null;
+    if (c.init === "kaiming") {
+      kaimingNormal(model, { a: gr ? 0.1 : 0, seed: rng.derive("kaiming").seed });
+    }
+    if (c.init === "lsuv") {
+      // The lesson's LSUV batch: one normalised training batch of bs images.
+      const lsuvBatches = await Batcher.create(gpu, data.train, {
+        batchSize: c.bs,
+        shuffle: true,
+        seed: rng.derive("lsuv").seed,
+        normalize,
+      });
+      lsuvBatches.beginEpoch(0);
+      const rec = gpu.recorder("lsuv batch");
+      const batch = lsuvBatches.record(rec, 0);
+      rec.submit();
+      lsuvReport = await lsuv(model, batch.x);
+      lsuvBatches.destroy();
+    }
+    const steps = c.epochs * train.batchCount;
+    const callbacks: Callback[] = [];
+    if (c.sched === "cosine-batch") {
+      callbacks.push(
+        new ScheduleCallback((t) => ({ lr: cosineAnnealingLr(t, { baseLr: c.lr, tMax: steps }) }), {
+          per: "batch",
+        }),
+      );
+    } else if (c.sched === "cosine-epoch") {
+      callbacks.push(
+        new ScheduleCallback(
+          (e) => ({ lr: cosineAnnealingLr(e, { baseLr: c.lr, tMax: c.epochs }) }),
+          { per: "epoch" },
+        ),
+      );
+    } else if (c.sched === "onecycle") {
+      callbacks.push(
+        new ScheduleCallback((t) => oneCycle(t, { maxLr: c.lr, totalSteps: steps }), {
+          per: "batch",
+        }),
+      );
+    }
+    const metrics = new MetricsCallback({
+      onEpoch: (m) =>
+        env.log?.(
+          `  seed ${seed} epoch ${m.epoch}: valid accuracy ${m.valid?.accuracy.toFixed(4)}`,
+        ),
     });
-    lsuvBatches.beginEpoch(0);
-    const rec = gpu.recorder("lsuv batch");
-    const batch = lsuvBatches.record(rec, 0);
-    rec.submit();
-    lsuvReport = await lsuv(model, batch.x);
-    lsuvBatches.destroy();
+    const hyper = new HyperRecorder();
+    const stats = c.activationStats ? new ActivationStatsCallback() : null;
+    callbacks.push(metrics, hyper);
+    if (stats) callbacks.push(stats);
+    const optimizer: OptimizerSpec = c.learner === "momentum-learner"
+      ? { kind: "sgd", lr: c.lr, wd: c.wd }
+      : { kind: c.opt, lr: c.lr, wd: c.wd } as OptimizerSpec;
+    const learner = new Learner({
+      model,
+      train,
+      valid,
+      optimizer,
+      callbacks,
+      gradMode: c.learner === "momentum-learner"
+        ? { kind: "momentum-learner", mom: 0.85 }
+        : { kind: "zero" },
+    });
+    await learner.fit(c.epochs);
+    if (c.continueWith && !learner.diverged) {
+      await learner.fit(c.continueWith.epochs, { lr: c.continueWith.lr });
+    }
+    const epochs = metrics.history.map((m: EpochMetrics) => ({
+      epoch: m.epoch,
+      trainLoss: m.train?.loss ?? null,
+      trainAccuracy: m.train?.accuracy ?? null,
+      validLoss: m.valid?.loss ?? null,
+      validAccuracy: m.valid?.accuracy ?? null,
+      seconds: (m.train?.seconds ?? 0) + (m.valid?.seconds ?? 0),
+    }));
+    return {
+      seed,
+      epochs,
+      batchLosses: metrics.batchLosses,
+      diverged: learner.diverged,
+      finalValidAccuracy: epochs.at(-1)?.validAccuracy ?? NaN,
+      lsuv: lsuvReport,
+      activationStats: stats
+        ? stats.stats.map((s) => ({
+          layer: s.layer,
+          means: s.means,
+          stds: s.stds,
+          dead: [...deadFractions(s.hists, s.means.length)],
+          hists: [...s.hists],
+        }))
+        : null,
+      hyper: { lr: hyper.records.map((r) => r.lr), beta1: hyper.records.map((r) => r.beta1) },
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    // Also when LSUV gives up or a callback throws: a failed run must not leak GPU memory.
+    train.destroy();
+    valid.destroy();
+    model.destroy();
   }
-  const steps = c.epochs * train.batchCount;
-  const callbacks: Callback[] = [];
-  if (c.sched === "cosine-batch") {
-    callbacks.push(
-      new ScheduleCallback((t) => ({ lr: cosineAnnealingLr(t, { baseLr: c.lr, tMax: steps }) }), {
-        per: "batch",
-      }),
-    );
-  } else if (c.sched === "cosine-epoch") {
-    callbacks.push(
-      new ScheduleCallback(
-        (e) => ({ lr: cosineAnnealingLr(e, { baseLr: c.lr, tMax: c.epochs }) }),
-        { per: "epoch" },
-      ),
-    );
-  } else if (c.sched === "onecycle") {
-    callbacks.push(
-      new ScheduleCallback((t) => oneCycle(t, { maxLr: c.lr, totalSteps: steps }), {
-        per: "batch",
-      }),
-    );
-  }
-  const metrics = new MetricsCallback({
-    onEpoch: (m) =>
-      env.log?.(`  seed ${seed} epoch ${m.epoch}: valid accuracy ${m.valid?.accuracy.toFixed(4)}`),
-  });
-  const hyper = new HyperRecorder();
-  const stats = c.activationStats ? new ActivationStatsCallback() : null;
-  callbacks.push(metrics, hyper);
-  if (stats) callbacks.push(stats);
-  const optimizer: OptimizerSpec = c.learner === "momentum-learner"
-    ? { kind: "sgd", lr: c.lr, wd: c.wd }
-    : { kind: c.opt, lr: c.lr, wd: c.wd } as OptimizerSpec;
-  const learner = new Learner({
-    model,
-    train,
-    valid,
-    optimizer,
-    callbacks,
-    gradMode: c.learner === "momentum-learner"
-      ? { kind: "momentum-learner", mom: 0.85 }
-      : { kind: "zero" },
-  });
-  await learner.fit(c.epochs);
-  if (c.continueWith && !learner.diverged) {
-    await learner.fit(c.continueWith.epochs, { lr: c.continueWith.lr });
-  }
-  train.destroy();
-  valid.destroy();
-  model.destroy();
-  const epochs = metrics.history.map((m: EpochMetrics) => ({
-    epoch: m.epoch,
-    trainLoss: m.train?.loss ?? null,
-    trainAccuracy: m.train?.accuracy ?? null,
-    validLoss: m.valid?.loss ?? null,
-    validAccuracy: m.valid?.accuracy ?? null,
-    seconds: (m.train?.seconds ?? 0) + (m.valid?.seconds ?? 0),
-  }));
-  return {
-    seed,
-    epochs,
-    batchLosses: metrics.batchLosses,
-    diverged: learner.diverged,
-    finalValidAccuracy: epochs.at(-1)?.validAccuracy ?? NaN,
-    lsuv: lsuvReport,
-    activationStats: stats
-      ? stats.stats.map((s) => ({
-        layer: s.layer,
-        means: s.means,
-        stds: s.stds,
-        dead: [...deadFractions(s.hists, s.means.length)],
-        hists: [...s.hists],
-      }))
-      : null,
-    hyper: { lr: hyper.records.map((r) => r.lr), beta1: hyper.records.map((r) => r.beta1) },
-    seconds: (performance.now() - started) / 1000,
-  };
 }

@@ -74,7 +74,7 @@ Deno.test("check: errors and pass→fail flips and metric drops fail; honest fai
   ]);
   const now = results([
     claimResult("a", "pass", 0.865), // within tolerance
-    claimResult("b", "fail", 0.85), // verdict flip
+    claimResult("b", "fail", 0.865), // verdict flip within the metric tolerance
     claimResult("c", "fail", 0.80), // still failing honestly
     claimResult("d", "pass", 0.86), // improvement
     claimResult("e", "pass", 0.85), // dropped 0.02 > 0.01
@@ -151,4 +151,22 @@ Deno.test("selectClaims: --only, unknown ids, deterministic shards covering ever
     selectClaims(claims, { shard: { index, count: 3 } }).map((c) => c.id)
   );
   assert.deepEqual(shards, [["a", "d"], ["b", "e"], ["c"]]);
+});
+
+Deno.test("check: a quick run is compared with the full baseline on the same seeds", () => {
+  const full = claimResult("a", "pass", 0.87);
+  full.headline!.perSeed = [0.85, 0.87, 0.88]; // seeds 1, 2, 3; median 0.87
+  const quick: ClaimResult = {
+    ...claimResult("a", "fail", 0.85),
+    mode: "quick",
+    seeds: [1],
+  };
+  quick.headline!.perSeed = [0.85];
+  const [row] = checkAgainstBaseline(results([quick]), results([full]));
+  assert.equal(row.baseline, "pass 0.8500", "seed 1's baseline value, not the 3-seed median");
+  assert.equal(row.status, "regressed-verdict");
+  assert.equal(row.failing, false, "a 1-seed verdict vs a 3-seed one is shown, not gated");
+  quick.headline!.value = 0.83;
+  const [worse] = checkAgainstBaseline(results([quick]), results([full]));
+  assert.equal(worse.failing, true, "a 2-point drop on the same seed still fails");
 });

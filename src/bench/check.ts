@@ -9,6 +9,7 @@
  */
 
 import type { ClaimResult, Results } from "./results.ts";
+import { summarize } from "./stats.ts";
 
 /** How a claim compares with the baseline. */
 export type CheckStatus =
@@ -33,7 +34,13 @@ export interface CheckRow {
   explanation: string;
 }
 
-/** Compares every claim of `results` with `baseline` (null: no baseline yet). */
+/**
+ * Compares every claim of `results` with `baseline` (null: no baseline yet). Like is compared
+ * with like: when the run used a subset of the baseline's seeds (a quick run against a full
+ * baseline), the baseline's headline is recomputed as the median over those same seeds, and a
+ * verdict flip fails the gate only when both runs used the same mode (a one-seed verdict may
+ * honestly differ from a three-seed one; it is still shown).
+ */
 export function checkAgainstBaseline(results: Results, baseline: Results | null): CheckRow[] {
   return results.claims.map((c) => {
     const b = baseline?.claims.find((x) => x.id === c.id) ?? null;
@@ -43,7 +50,8 @@ export function checkAgainstBaseline(results: Results, baseline: Results | null)
       : c.headline
       ? fmt(c.headline.value)
       : "–";
-    const baseText = b ? `${b.verdict} ${b.headline ? fmt(b.headline.value) : "–"}` : "none";
+    const then = b ? comparableBaseline(c, b) : undefined;
+    const baseText = b ? `${b.verdict} ${then !== undefined ? fmt(then) : "–"}` : "none";
     const row = (status: CheckStatus, failing: boolean): CheckRow => ({
       id: c.id,
       claimNumbers: c.claimNumbers,
@@ -56,17 +64,31 @@ export function checkAgainstBaseline(results: Results, baseline: Results | null)
     });
     if (c.verdict === "error") return row("error", true);
     if (!b) return row("new", false);
-    if (b.verdict === "pass" && c.verdict === "fail") return row("regressed-verdict", true);
-    const now = c.headline?.value, then = b.headline?.value;
+    const now = c.headline?.value;
     if (
       now !== undefined && then !== undefined && Number.isFinite(then) &&
       !(now >= then - c.headline!.tolerance)
     ) {
       return row("regressed-metric", true);
     }
+    if (b.verdict === "pass" && c.verdict === "fail") {
+      return row("regressed-verdict", b.mode === c.mode);
+    }
     if (b.verdict !== "pass" && c.verdict === "pass") return row("improved", false);
     return row(c.verdict === "fail" ? "expected-fail" : "ok", false);
   });
+}
+
+/** The baseline's headline over the run's seeds when they are a subset, else its own value. */
+function comparableBaseline(c: ClaimResult, b: ClaimResult): number | undefined {
+  if (!b.headline) return undefined;
+  const same = c.seeds.length === b.seeds.length && c.seeds.every((s, i) => s === b.seeds[i]);
+  const perSeed = b.headline.perSeed;
+  if (same || perSeed.length !== b.seeds.length || !c.seeds.every((s) => b.seeds.includes(s))) {
+    return b.headline.value;
+  }
+  const values = c.seeds.map((s) => perSeed[b.seeds.indexOf(s)]);
+  return summarize(values).median;
 }
 
 /** The check table as text, one claim per line. */

@@ -170,3 +170,23 @@ Deno.test("check: a quick run is compared with the full baseline on the same see
   const [worse] = checkAgainstBaseline(results([quick]), results([full]));
   assert.equal(worse.failing, true, "a 2-point drop on the same seed still fails");
 });
+
+Deno.test("mergeResults: shards combine in id order; mismatched or overlapping shards are errors", async () => {
+  const { mergeResults } = await import("./merge.ts");
+  const a = results([claimResult("b", "pass", 0.87)]);
+  const b = results([claimResult("a", "fail", 0.8)]);
+  b.meta.wallSeconds = 10;
+  const merged = mergeResults([{ path: "1.json", results: a }, { path: "2.json", results: b }]);
+  assert.deepEqual(merged.claims.map((c) => c.id), ["a", "b"]);
+  assert.equal(merged.meta.wallSeconds, 10);
+  assert.throws(
+    () => mergeResults([{ path: "1.json", results: a }, { path: "3.json", results: a }]),
+    /claim b is in both 1\.json and 3\.json/,
+  );
+  const other = results([claimResult("c", "pass", 0.9)]);
+  other.meta.mode = "quick";
+  assert.throws(
+    () => mergeResults([{ path: "1.json", results: a }, { path: "4.json", results: other }]),
+    /4\.json has mode quick/,
+  );
+});

@@ -1,39 +1,83 @@
 /**
- * `deno task report [DIR]`: re-renders the HTML report of a run from its `results.json`.
+ * `deno task report [DIR]`: re-renders a run's report from `DIR/results.json`;
+ * `deno task report --merge A B … [--out DIR]` merges shard results into one `results.json`.
  *
  * @module
  */
 
+import { z } from "zod";
+import { checkAgainstBaseline, formatCheckTable } from "../bench/check.ts";
+import { mergeResults } from "../bench/merge.ts";
+import { readResults, writeResults } from "../bench/results.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
-import { z } from "zod";
 
 const USAGE = `usage: deno task report [DIR]
+       deno task report --merge RESULTS.json RESULTS.json … [--out DIR] [--check]
 
-Renders DIR/index.html and one page per claim from DIR/results.json (default DIR: reports/latest).`;
+Renders DIR/index.html and one page per claim from DIR/results.json (default DIR:
+reports/latest). With --merge, combines shard results (deno task bench --shard i/n) into
+DIR/results.json (default reports/latest); --check then gates it against reports/baseline.json
+like \`deno task bench --check\`.`;
+
+const Flags = z.object({
+  merge: z.boolean().default(false),
+  check: z.boolean().default(false),
+  out: z.string().min(1).default("reports/latest"),
+  help: z.boolean().default(false),
+});
+
+const BASELINE = "reports/baseline.json";
 
 async function main(args: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(
-    args,
-    { help: { type: "boolean", short: "h" } },
-    z.object({ help: z.boolean().default(false) }),
-  );
+  const { flags, positionals } = parseFlags(args, {
+    merge: { type: "boolean" },
+    check: { type: "boolean" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, Flags);
   if (flags.help) {
     console.log(USAGE);
+    return 0;
+  }
+  if (flags.merge) {
+    if (positionals.length < 2) {
+      throw new UsageError(
+        `--merge: expected at least two results files, found ${positionals.length}`,
+      );
+    }
+    const parts = [];
+    for (const path of positionals) parts.push({ path, results: await readResults(path) });
+    let merged;
+    try {
+      merged = mergeResults(parts);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    await writeResults(`${flags.out}/results.json`, merged);
+    console.log(
+      `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${flags.out}/results.json`,
+    );
+    if (!flags.check) return 0;
+    const baseline = await Deno.stat(BASELINE).then(() => readResults(BASELINE), () => null);
+    const rows = checkAgainstBaseline(merged, baseline);
+    console.log(formatCheckTable(rows));
+    const failing = rows.filter((r) => r.failing);
+    if (failing.length > 0) {
+      console.error(`check failed: ${failing.map((r) => `${r.id} (${r.status})`).join(", ")}`);
+      return 1;
+    }
     return 0;
   }
   if (positionals.length > 1) {
     throw new UsageError(`expected at most one DIR, found ${positionals.length}`);
   }
-  const dir = positionals[0] ?? "reports/latest";
-  const file = `${dir}/results.json`;
-  try {
-    await Deno.stat(file);
-  } catch {
-    console.error(`claimbench report: ${file} not found: run \`deno task bench\` first`);
-    return 1;
-  }
-  console.error(`claimbench report: rendering is not part of this build yet; ${file} left as is`);
+  const file = `${positionals[0] ?? "reports/latest"}/results.json`;
+  const results = await readResults(file); // validates; a bad file is a DataError (exit 4)
+  console.error(
+    `claimbench report: ${file} is valid (${results.claims.length} claims); HTML rendering is ` +
+      "not part of this build yet",
+  );
   return 1;
 }
 

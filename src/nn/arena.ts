@@ -10,6 +10,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { OFFSET_ALIGNMENT, shapeSize } from "../gpu/tensor.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
+import type { Rng } from "../util/rng.ts";
 
 const ALIGN_FLOATS = OFFSET_ALIGNMENT / 4;
 
@@ -147,6 +148,21 @@ export class Arena {
 
   #assertOpen(entry: ArenaEntry): void {
     if (this.#buffers) throw new Error(`arena entry ${entry.name}: arena already allocated`);
+  }
+}
+
+/**
+ * PyTorch's default init for conv and linear layers: every entry (weight, then bias) drawn from
+ * U(±1/√fan_in), in order, from one stream (kaiming_uniform with a = √5 gives the same bound).
+ */
+export function pytorchDefaultInit(
+  gpu: Gpu,
+  entries: readonly ArenaEntry[],
+  o: { fanIn: number; rng: Rng },
+): void {
+  const bound = 1 / Math.sqrt(o.fanIn);
+  for (const e of entries) {
+    gpu.write(e.value, o.rng.fillUniform(new Float32Array(e.size), -bound, bound));
   }
 }
 

@@ -3,7 +3,7 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import { recordConv2dBackward, recordConv2dForward } from "../kernels/conv2d.ts";
 import { conv2dOutSize, type Conv2dShape } from "../shapes.ts";
 import type { Rng } from "../util/rng.ts";
-import type { Arena, ArenaEntry } from "./arena.ts";
+import { type Arena, type ArenaEntry, pytorchDefaultInit } from "./arena.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -108,13 +108,6 @@ export class Conv2d implements Layer {
 
   /** PyTorch's default: weight and bias ~ U(±1/√fan_in) (kaiming_uniform with a = √5). */
   reset(gpu: Gpu, rng: Rng): void {
-    const bound = 1 / Math.sqrt(this.fanIn);
-    gpu.write(
-      this.weight.value,
-      rng.fillUniform(new Float32Array(this.weight.size), -bound, bound),
-    );
-    if (this.bias) {
-      gpu.write(this.bias.value, rng.fillUniform(new Float32Array(this.bias.size), -bound, bound));
-    }
+    pytorchDefaultInit(gpu, this.params, { fanIn: this.fanIn, rng });
   }
 }

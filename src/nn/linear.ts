@@ -3,7 +3,7 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import { recordLinearBackward, recordLinearForward } from "../kernels/linear.ts";
 import type { LinearShape } from "../shapes.ts";
 import type { Rng } from "../util/rng.ts";
-import type { Arena, ArenaEntry } from "./arena.ts";
+import { type Arena, type ArenaEntry, pytorchDefaultInit } from "./arena.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -89,13 +89,6 @@ export class Linear implements Layer {
 
   /** PyTorch's default: weight and bias ~ U(±1/√I). */
   reset(gpu: Gpu, rng: Rng): void {
-    const bound = 1 / Math.sqrt(this.I);
-    gpu.write(
-      this.weight.value,
-      rng.fillUniform(new Float32Array(this.weight.size), -bound, bound),
-    );
-    if (this.bias) {
-      gpu.write(this.bias.value, rng.fillUniform(new Float32Array(this.bias.size), -bound, bound));
-    }
+    pytorchDefaultInit(gpu, this.params, { fanIn: this.I, rng });
   }
 }

@@ -15,12 +15,11 @@ import { kaimingNormal } from "../init/init.ts";
 import { lsuv, type LsuvLayerReport } from "../init/lsuv.ts";
 import { getModel } from "../nn/model.ts";
 import type { OptimizerSpec } from "../optim/optimizer.ts";
-import { cosineAnnealingLr, oneCycle } from "../optim/schedules.ts";
 import { deadFractions } from "../train/activation_math.ts";
 import type { Callback } from "../train/callback.ts";
 import { ActivationStatsCallback } from "../train/callbacks/activation_stats.ts";
 import { type EpochMetrics, MetricsCallback } from "../train/callbacks/metrics.ts";
-import { HyperRecorder, ScheduleCallback } from "../train/callbacks/schedule.ts";
+import { HyperRecorder, namedSchedule } from "../train/callbacks/schedule.ts";
 import { Learner } from "../train/learner.ts";
 import { Rng } from "../util/rng.ts";
 import { AnyNumber } from "./contract.ts";
@@ -153,26 +152,8 @@ async function trainOnce(
     }
     const steps = c.epochs * train.batchCount;
     const callbacks: Callback[] = [];
-    if (c.sched === "cosine-batch") {
-      callbacks.push(
-        new ScheduleCallback((t) => ({ lr: cosineAnnealingLr(t, { baseLr: c.lr, tMax: steps }) }), {
-          per: "batch",
-        }),
-      );
-    } else if (c.sched === "cosine-epoch") {
-      callbacks.push(
-        new ScheduleCallback(
-          (e) => ({ lr: cosineAnnealingLr(e, { baseLr: c.lr, tMax: c.epochs }) }),
-          { per: "epoch" },
-        ),
-      );
-    } else if (c.sched === "onecycle") {
-      callbacks.push(
-        new ScheduleCallback((t) => oneCycle(t, { maxLr: c.lr, totalSteps: steps }), {
-          per: "batch",
-        }),
-      );
-    }
+    const schedule = namedSchedule(c.sched, { lr: c.lr, epochs: c.epochs, steps });
+    if (schedule) callbacks.push(schedule);
     const metrics = new MetricsCallback({
       onEpoch: (m) =>
         env.log?.(

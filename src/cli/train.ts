@@ -14,11 +14,10 @@ import { kaimingNormal } from "../init/init.ts";
 import { lsuv } from "../init/lsuv.ts";
 import { getModel } from "../nn/model.ts";
 import type { OptimizerSpec } from "../optim/optimizer.ts";
-import { cosineAnnealingLr, oneCycle } from "../optim/schedules.ts";
 import type { Callback } from "../train/callback.ts";
 import { type EpochMetrics, MetricsCallback } from "../train/callbacks/metrics.ts";
 import { formatEpoch, ProgressCallback } from "../train/callbacks/progress.ts";
-import { ScheduleCallback } from "../train/callbacks/schedule.ts";
+import { namedSchedule } from "../train/callbacks/schedule.ts";
 import { Learner } from "../train/learner.ts";
 import { Rng } from "../util/rng.ts";
 import { parseFlags } from "./args.ts";
@@ -135,27 +134,8 @@ async function main(args: string[]): Promise<number> {
     : { kind: flags.opt, lr: flags.lr, wd: flags.wd };
   const steps = flags.epochs * train.batchCount;
   const callbacks: Callback[] = [];
-  if (flags.sched === "cosine-batch") {
-    callbacks.push(
-      new ScheduleCallback(
-        (t) => ({ lr: cosineAnnealingLr(t, { baseLr: flags.lr, tMax: steps }) }),
-        { per: "batch" },
-      ),
-    );
-  } else if (flags.sched === "cosine-epoch") {
-    callbacks.push(
-      new ScheduleCallback(
-        (e) => ({ lr: cosineAnnealingLr(e, { baseLr: flags.lr, tMax: flags.epochs }) }),
-        { per: "epoch" },
-      ),
-    );
-  } else if (flags.sched === "onecycle") {
-    callbacks.push(
-      new ScheduleCallback((t) => oneCycle(t, { maxLr: flags.lr, totalSteps: steps }), {
-        per: "batch",
-      }),
-    );
-  }
+  const schedule = namedSchedule(flags.sched, { lr: flags.lr, epochs: flags.epochs, steps });
+  if (schedule) callbacks.push(schedule);
   const metrics = new MetricsCallback({
     onEpoch: (m) => {
       if (flags.json) console.log(JSON.stringify(epochJson(m)));

@@ -1,3 +1,4 @@
+import { cosineAnnealingLr, oneCycle } from "../../optim/schedules.ts";
 import type { Callback } from "../callback.ts";
 import type { Learner } from "../learner.ts";
 
@@ -59,4 +60,35 @@ export class HyperRecorder implements Callback {
   afterStep(learn: Learner): void {
     this.records.push({ step: learn.trainSteps, lr: learn.opt!.lr, beta1: learn.opt!.beta1 });
   }
+}
+
+/** The named schedules of `deno task train` and the claims (nb 12). */
+export type ScheduleName = "none" | "cosine-batch" | "cosine-epoch" | "onecycle";
+
+/**
+ * The schedule callback for a named schedule: cosine from `lr` per batch (T_max = all steps) or
+ * per epoch (T_max = epochs), or OneCycle with max `lr` over all steps; null for "none".
+ */
+export function namedSchedule(
+  name: ScheduleName,
+  o: { lr: number; epochs: number; steps: number },
+): ScheduleCallback | null {
+  if (name === "cosine-batch") {
+    return new ScheduleCallback(
+      (t) => ({ lr: cosineAnnealingLr(t, { baseLr: o.lr, tMax: o.steps }) }),
+      { per: "batch" },
+    );
+  }
+  if (name === "cosine-epoch") {
+    return new ScheduleCallback(
+      (e) => ({ lr: cosineAnnealingLr(e, { baseLr: o.lr, tMax: o.epochs }) }),
+      { per: "epoch" },
+    );
+  }
+  if (name === "onecycle") {
+    return new ScheduleCallback((t) => oneCycle(t, { maxLr: o.lr, totalSteps: o.steps }), {
+      per: "batch",
+    });
+  }
+  return null;
 }

@@ -12,7 +12,7 @@ import { Batcher } from "../data/batches.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import { getGpu } from "../gpu/device.ts";
 import { measureMatmulCeiling } from "../perf/matmul_ceiling.ts";
-import { measureTrainStep } from "../perf/train_step.ts";
+import { measureTrainStep, PERF_OPTIMIZER } from "../perf/train_step.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
 
@@ -108,7 +108,7 @@ async function main(args: string[]): Promise<number> {
   const trainFlops = step.flopsPerImage * step.trainImagesPerSecond / 1e9;
   rows.push(
     {
-      what: `train step (gather+fwd+loss+bwd), bs ${bs}`,
+      what: `train step (gather+fwd+loss+bwd+${PERF_OPTIMIZER.kind}), bs ${bs}`,
       value: step.trainImagesPerSecond,
       unit: "images/s",
     },
@@ -121,7 +121,8 @@ async function main(args: string[]): Promise<number> {
       value: step.validImagesPerSecond / step.trainImagesPerSecond,
       unit: "×",
     },
-    { what: "GPU bytes allocated", value: gpu.bytesAllocated, unit: "B" },
+    { what: "GPU bytes allocated while training", value: step.bytesAllocated, unit: "B" },
+    { what: "GPU bytes allocated, peak", value: gpu.peakBytesAllocated, unit: "B" },
   );
 
   if (flags.json) {

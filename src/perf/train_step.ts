@@ -1,6 +1,7 @@
 /**
- * Measures the lesson model's training step (gather, zero grads, forward, loss, backward) and
- * the validation forward on the real data, whole-submit wall time and per-layer kernel time.
+ * Measures the lesson model's full training step (gather, forward, loss, backward, optimizer
+ * step, gradient zeroing: what {@link Learner} records per batch) and the validation forward on
+ * the real data, whole-submit wall time and per-layer kernel time.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { type KernelTime, Profiler } from "../gpu/profiler.ts";
 import { getModel, type GetModelOptions } from "../nn/model.ts";
+import { createOptimizer, type OptimizerSpec } from "../optim/optimizer.ts";
 import { layerFlops } from "./flops.ts";
 
 /** Figures of one measured configuration. */
@@ -20,19 +22,25 @@ export interface StepFigures {
   validImagesPerSecond: number;
   dispatchesPerTrainStep: number;
   flopsPerImage: number;
+  /** GPU bytes allocated after the timed steps (dataset, model, optimizer, activations). */
+  bytesAllocated: number;
   /** Per kernel (labelled `layer/phase/kernel`), ms per step; empty without timestamps. */
   kernels: KernelTime[];
   /** Per layer phase (all its kernels), ms per step and GFLOP/s; empty without timestamps. */
   phases: { phase: string; ms: number; gflops: number | null }[];
 }
 
+/** The optimizer of a measured step unless told otherwise: the lesson's Adam. */
+export const PERF_OPTIMIZER: OptimizerSpec = { kind: "adam", lr: 1e-3 };
+
 /** Runs `steps` timed training steps (one submit each, one wait at the end) and a valid epoch. */
 export async function measureTrainStep(
   gpu: Gpu,
   data: GpuFashionMnist,
-  options: { model: GetModelOptions; batchSize: number; steps: number },
+  options: { model: GetModelOptions; batchSize: number; steps: number; optimizer?: OptimizerSpec },
 ): Promise<StepFigures> {
   const model = await getModel(gpu, options.model);
+  const opt = await createOptimizer(gpu, model.arena, options.optimizer ?? PERF_OPTIMIZER);
   const train = await Batcher.create(gpu, data.train, {
     batchSize: options.batchSize,
     shuffle: true,
@@ -49,8 +57,11 @@ export async function measureTrainStep(
   const trainStep = (b: number, profiler?: Profiler) => {
     const rec = gpu.recorder(`train step ${b}`, { profiler });
     const batch = train.record(rec, b % train.batchCount);
-    model.zeroGrad(rec);
     model.step(rec, batch, true);
+    rec.scope = "optimizer";
+    opt.step(rec);
+    model.zeroGrad(rec);
+    rec.scope = "";
     rec.submit();
     return { count: batch.count, dispatches: rec.dispatchCount };
   };
@@ -68,6 +79,7 @@ export async function measureTrainStep(
   }
   await gpu.sync();
   const trainSeconds = (performance.now() - t0) / 1000;
+  const bytesAllocated = gpu.bytesAllocated;
 
   const t1 = performance.now();
   let validImages = 0;
@@ -105,8 +117,10 @@ export async function measureTrainStep(
       phases.push({ phase, ms, gflops: work > 0 ? work / (ms / 1000) / 1e9 : null });
     }
   }
+  opt.destroy();
   train.destroy();
   valid.destroy();
+  model.destroy();
   return {
     batchSize: options.batchSize,
     trainImagesPerSecond: images / trainSeconds,
@@ -114,6 +128,7 @@ export async function measureTrainStep(
     validImagesPerSecond: validImages / validSeconds,
     dispatchesPerTrainStep: dispatches,
     flopsPerImage: flops.reduce((n, l) => n + l.forward + l.backward, 0) / options.batchSize,
+    bytesAllocated,
     kernels,
     phases,
   };

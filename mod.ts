@@ -262,6 +262,26 @@ export {
 } from "./src/bench/training.ts";
 export { summarize } from "./src/bench/stats.ts";
 export { readResults, type Results, ResultsSchema } from "./src/bench/results.ts";
+export { type Check, CheckSchema, RunsSchema } from "./src/bench/evidence.ts";
+
+// Reports: results.json → self-contained HTML pages with Observable Plot charts (no GPU needed).
+export { renderReport } from "./src/report/render.ts";
+export { claimCharts, claimPage } from "./src/report/claim_page.ts";
+export { indexPage } from "./src/report/index_page.ts";
+export { type Chart, type Panel, renderPlot } from "./src/report/plot.ts";
+export { accuracyChart, finalAccuracyChart, lossChart } from "./src/report/charts/training.ts";
+export {
+  activationMomentsChart,
+  colorDimChart,
+  colorDimPng,
+  deadChart,
+} from "./src/report/charts/activations.ts";
+export { depthSurvivalChart } from "./src/report/charts/depth.ts";
+export { lsuvChart } from "./src/report/charts/lsuv.ts";
+export { hyperChart } from "./src/report/charts/hyper.ts";
+export { ewmaDemoChart, generalReluShapeChart } from "./src/report/charts/demos.ts";
+export { historyChart } from "./src/report/charts/history.ts";
+export { encodePng } from "./src/report/png.ts";
 
 // Performance measurement (deno task perf).
 export { type KernelTime, Profiler } from "./src/gpu/profiler.ts";

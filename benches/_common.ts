@@ -16,7 +16,6 @@ import {
   TrainConfigSchema,
   type TrainRun,
   trainRun,
-  TrainRunSchema,
   type Verdict,
 } from "../mod.ts";
 
@@ -115,17 +114,8 @@ export const QUICK = {
   note: "1 seed; same configs, epochs and criteria (medians over 1 seed)",
 } as const;
 
-/** Per-seed runs of one configuration, in seed order. */
-export const RunsSchema: z.ZodArray<typeof TrainRunSchema> = z.array(TrainRunSchema);
-
-/** One sub-criterion, as judged: which claim, what was measured against what, and the outcome. */
-export const CheckSchema = z.object({
-  claim: z.number().int(),
-  /** "median ep3 eval 0.8531 (need ≥ 0.84)". */
-  text: z.string(),
-  ok: z.boolean(),
-});
-export type Check = z.infer<typeof CheckSchema>;
+import { type Check, CheckSchema, RunsSchema } from "../src/bench/evidence.ts";
+export { type Check, CheckSchema, RunsSchema };
 
 /** Trains `config` on every seed of the claim, one after another (one GPU). */
 export async function runSeeds(

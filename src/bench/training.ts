@@ -22,7 +22,7 @@ import { type EpochMetrics, MetricsCallback } from "../train/callbacks/metrics.t
 import { HyperRecorder, namedSchedule } from "../train/callbacks/schedule.ts";
 import { Learner } from "../train/learner.ts";
 import { Rng } from "../util/rng.ts";
-import { AnyNumber } from "./contract.ts";
+import type { TrainRun } from "./evidence.ts";
 
 /** A training configuration with the lesson's defaults (nb 11: MomentumLearner lr 0.2, bs 1024). */
 export const TrainConfigSchema = z.object({
@@ -46,44 +46,7 @@ export const TrainConfigSchema = z.object({
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
-/** Evidence of one run (one seed). */
-export const TrainRunSchema = z.object({
-  seed: z.number().int(),
-  /** Per epoch (over all fits): train and valid accuracy and loss. */
-  epochs: z.array(z.object({
-    epoch: z.number().int(),
-    trainLoss: AnyNumber.nullable(),
-    trainAccuracy: AnyNumber.nullable(),
-    validLoss: AnyNumber.nullable(),
-    validAccuracy: AnyNumber.nullable(),
-    seconds: z.number(),
-  })),
-  /** Training loss of every batch, in order. */
-  batchLosses: z.array(AnyNumber),
-  /** A non-finite loss ended the run early. */
-  diverged: z.boolean(),
-  /** Final valid accuracy (NaN when the run never validated). */
-  finalValidAccuracy: AnyNumber,
-  lsuv: z.array(z.object({
-    act: z.string(),
-    conv: z.string(),
-    before: z.object({ mean: AnyNumber, std: AnyNumber }),
-    after: z.object({ mean: AnyNumber, std: AnyNumber }),
-    iterations: z.number().int(),
-  })).nullable(),
-  /** Per hooked layer: mean, std, dead fraction per training batch and the [batches, 40] hist. */
-  activationStats: z.array(z.object({
-    layer: z.string(),
-    means: z.array(AnyNumber),
-    stds: z.array(AnyNumber),
-    dead: z.array(AnyNumber),
-    hists: z.array(z.number()),
-  })).nullable(),
-  /** lr and β1 of every optimizer step. */
-  hyper: z.object({ lr: z.array(z.number()), beta1: z.array(z.number()) }),
-  seconds: z.number(),
-});
-export type TrainRun = z.infer<typeof TrainRunSchema>;
+export { type TrainRun, TrainRunSchema } from "./evidence.ts";
 
 const memo = new Map<string, Promise<TrainRun>>();
 

@@ -8,8 +8,9 @@
 
 import { z } from "zod";
 import { checkAgainstBaseline, formatCheckTable } from "../bench/check.ts";
-import { appendHistory, historyLine } from "../bench/history.ts";
+import { appendHistory, historyLine, readHistory } from "../bench/history.ts";
 import { readResults, writeResults } from "../bench/results.ts";
+import { renderReport } from "../report/render.ts";
 import { runBench } from "../bench/runner.ts";
 import { getGpu } from "../gpu/device.ts";
 import { parseFlags } from "./args.ts";
@@ -105,6 +106,7 @@ async function main(args: string[]): Promise<number> {
   }
   await writeResults(`${flags.out}/results.json`, results);
   await appendHistory(HISTORY, historyLine(results));
+  const pages = await renderReport(flags.out, results, await readHistory(HISTORY));
   const baseline = await Deno.stat(BASELINE).then(() => readResults(BASELINE), () => null);
   const rows = checkAgainstBaseline(results, baseline);
   if (flags.json) {
@@ -114,7 +116,7 @@ async function main(args: string[]): Promise<number> {
     console.log(
       `\nclaimbench ${results.meta.mode} run: ${results.claims.length} claim(s), ` +
         `${results.meta.wallSeconds.toFixed(1)} s on ${gpu.adapterName}; ` +
-        `results in ${flags.out}/results.json\n`,
+        `results in ${flags.out}/results.json, report in ${pages[0]}\n`,
     );
     console.log(formatCheckTable(rows));
     for (const r of rows) if (r.verdict !== "pass") console.log(`\n${r.id}: ${r.explanation}`);

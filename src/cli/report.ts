@@ -8,22 +8,26 @@
 import { z } from "zod";
 import { checkAgainstBaseline, formatCheckTable } from "../bench/check.ts";
 import { mergeResults } from "../bench/merge.ts";
+import { readHistory } from "../bench/history.ts";
 import { readResults, writeResults } from "../bench/results.ts";
+import { renderReport } from "../report/render.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
 
-const USAGE = `usage: deno task report [DIR]
+const USAGE = `usage: deno task report [DIR] [--history FILE]
        deno task report --merge RESULTS.json RESULTS.json … [--out DIR] [--check]
 
 Renders DIR/index.html and one page per claim from DIR/results.json (default DIR:
-reports/latest). With --merge, combines shard results (deno task bench --shard i/n) into
-DIR/results.json (default reports/latest); --check then gates it against reports/baseline.json
-like \`deno task bench --check\`.`;
+reports/latest) and the run history (default reports/history.jsonl). Needs no GPU.
+With --merge, combines shard results (deno task bench --shard i/n) into DIR/results.json
+(default reports/latest) and renders its report; --check then gates it against
+reports/baseline.json like \`deno task bench --check\`.`;
 
 const Flags = z.object({
   merge: z.boolean().default(false),
   check: z.boolean().default(false),
   out: z.string().min(1).default("reports/latest"),
+  history: z.string().min(1).default("reports/history.jsonl"),
   help: z.boolean().default(false),
 });
 
@@ -34,6 +38,7 @@ async function main(args: string[]): Promise<number> {
     merge: { type: "boolean" },
     check: { type: "boolean" },
     out: { type: "string" },
+    history: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, Flags);
   if (flags.help) {
@@ -55,8 +60,10 @@ async function main(args: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
     await writeResults(`${flags.out}/results.json`, merged);
+    const pages = await renderReport(flags.out, merged, await readHistory(flags.history));
     console.log(
-      `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${flags.out}/results.json`,
+      `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${flags.out}/results.json, ` +
+        `report in ${pages[0]}`,
     );
     if (!flags.check) return 0;
     const baseline = await Deno.stat(BASELINE).then(() => readResults(BASELINE), () => null);
@@ -72,13 +79,11 @@ async function main(args: string[]): Promise<number> {
   if (positionals.length > 1) {
     throw new UsageError(`expected at most one DIR, found ${positionals.length}`);
   }
-  const file = `${positionals[0] ?? "reports/latest"}/results.json`;
-  const results = await readResults(file); // validates; a bad file is a DataError (exit 4)
-  console.error(
-    `claimbench report: ${file} is valid (${results.claims.length} claims); HTML rendering is ` +
-      "not part of this build yet",
-  );
-  return 1;
+  const dir = positionals[0] ?? "reports/latest";
+  const results = await readResults(`${dir}/results.json`); // a bad file is a DataError (exit 4)
+  const pages = await renderReport(dir, results, await readHistory(flags.history));
+  console.log(`claimbench report: ${pages.length} page(s) → ${pages[0]}`);
+  return 0;
 }
 
 if (import.meta.main) await runMain("claimbench report", USAGE, main);

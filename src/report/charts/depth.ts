@@ -1,0 +1,112 @@
+/**
+ * Depth survival (claims 1–5): the std of x after each of 50 layers per initialisation, on a log
+ * scale. Zeros and non-finite values cannot sit on a log axis, so they are not dropped but drawn
+ * in a status strip below: every layer of every case is finite, exactly 0, ±∞ or NaN.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import type { DepthEvidence } from "../evidence.ts";
+import { type Chart, WIDE } from "../plot.ts";
+
+/** What a measured std is, for the status strip. */
+export type ValueStatus = "finite" | "zero" | "infinite" | "NaN";
+
+/** Classifies a measured value. */
+export function valueStatus(v: number): ValueStatus {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return "infinite";
+  return v === 0 ? "zero" : "finite";
+}
+
+const STATUS_COLORS: Record<ValueStatus, string> = {
+  finite: "#cfe8cf",
+  zero: "#4a4a4a",
+  infinite: "#ff7f0e",
+  NaN: "#d62728",
+};
+
+/** Std per layer per case (log y; every seed) and the per-layer status strip. */
+export function depthSurvivalChart(evidence: DepthEvidence): Chart {
+  const points = evidence.perSeed.flatMap((s) =>
+    s.cases.flatMap((c) =>
+      c.perLayerStd.map((std, i) => ({ seed: s.seed, name: c.name, layer: i + 1, std }))
+    )
+  );
+  const plotted = points.filter((p) => valueStatus(p.std) === "finite");
+  const cases = evidence.perSeed[0].cases.map((c) => c.name);
+  const depth = Math.max(...points.map((p) => p.layer));
+  const seeds = evidence.perSeed.map((s) => s.seed);
+  const strip = points.map((p) => ({ ...p, status: valueStatus(p.std) }));
+  const off = strip.filter((p) => p.status !== "finite").length;
+  return {
+    id: "depth-survival",
+    title: "Std of x after each layer",
+    caption:
+      `x ← x @ W through ${depth} layers for each initialisation (seeds ${
+        seeds.join(", ")
+      }; one line per seed). Log scale: only finite, non-zero stds can be drawn there; the strip ` +
+      `below shows every layer's status per seed (${off} of ${strip.length} are 0, ±∞ or NaN).`,
+    panels: [
+      {
+        options: {
+          width: WIDE,
+          height: 380,
+          marginLeft: 60,
+          x: { label: "layer", domain: [1, depth] },
+          y: { type: "log", label: "std of x", grid: true, tickFormat: "~e" },
+          color: { legend: true, label: "initialisation", domain: cases },
+          marks: [
+            Plot.ruleY([1], { stroke: "#888", strokeDasharray: "4,3" }),
+            Plot.line(plotted, {
+              x: "layer",
+              y: "std",
+              z: (p) => `${p.name}#${p.seed}`,
+              stroke: "name",
+              strokeWidth: 1.5,
+            }),
+            Plot.dot(plotted, {
+              x: "layer",
+              y: "std",
+              fill: "name",
+              r: 1.8,
+              title: (p) => `${p.name}, seed ${p.seed}, layer ${p.layer}: std ${p.std}`,
+            }),
+          ],
+        },
+      },
+      {
+        label: "Status of every layer's std (per seed)",
+        options: {
+          width: WIDE,
+          height: 50 + 22 * cases.length * seeds.length,
+          marginLeft: 260,
+          x: { label: "layer", domain: Array.from({ length: depth }, (_, i) => i + 1), ticks: [] },
+          y: { label: null, domain: seeds.flatMap((s) => cases.map((c) => `${c} · seed ${s}`)) },
+          color: {
+            legend: true,
+            label: "std",
+            domain: Object.keys(STATUS_COLORS),
+            range: Object.values(STATUS_COLORS),
+          },
+          marks: [
+            Plot.cell(strip, {
+              x: "layer",
+              y: (p) => `${p.name} · seed ${p.seed}`,
+              fill: "status",
+              inset: 0.5,
+              title: (p) => `${p.name}, seed ${p.seed}, layer ${p.layer}: ${p.std}`,
+            }),
+            Plot.axisX({
+              ticks: Array.from({ length: depth }, (_, i) => i + 1).filter((l) =>
+                l === 1 || l % 5 === 0
+              ),
+            }),
+          ],
+        },
+      },
+    ],
+    columns: 1,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Schedules (claims 19–21, 14): the learning rate and β1 (momentum) of every optimizer step, per
+ * configuration, as the HyperRecorder logged them.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import type { RunsByConfig } from "../evidence.ts";
+import { type Chart, HALF } from "../plot.ts";
+
+function varies(xs: readonly number[]): boolean {
+  return xs.some((x) => x !== xs[0]);
+}
+
+/** Whether any configuration changes its lr or β1 during training (a schedule to draw). */
+export function hasSchedule(runs: RunsByConfig): boolean {
+  return Object.values(runs).some((seeds) =>
+    seeds.some((r) => varies(r.hyper.lr) || varies(r.hyper.beta1))
+  );
+}
+
+/** lr and β1 per step, one line per configuration (first seed: the schedule is seed-free). */
+export function hyperChart(runs: RunsByConfig): Chart {
+  const rows = Object.entries(runs).flatMap(([config, seeds]) => {
+    const r = seeds[0];
+    return r
+      ? r.hyper.lr.map((lr, i) => ({ config, step: i + 1, lr, beta1: r.hyper.beta1[i] }))
+      : [];
+  });
+  const panel = (key: "lr" | "beta1", label: string): Plot.PlotOptions => ({
+    width: HALF,
+    height: 280,
+    marginLeft: 60,
+    x: { label: "optimizer step" },
+    y: { label, grid: true },
+    color: { legend: true, label: "configuration" },
+    marks: [Plot.lineY(rows, { x: "step", y: key, stroke: "config", strokeWidth: 1.5 })],
+  });
+  return {
+    id: "schedule",
+    title: "Learning rate and β1 per step",
+    caption: "The hyper-parameters of every optimizer step as recorded during training (the " +
+      "schedule is the same for every seed). For plain SGD β1 is not used and reads 0.",
+    panels: [
+      { label: "Learning rate", options: panel("lr", "learning rate") },
+      { label: "β1 (momentum)", options: panel("beta1", "β1") },
+    ],
+    columns: 2,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * HTML building blocks of the report: escaping, the page shell with its inline stylesheet (no
+ * script, font or image fetched from anywhere: pages open from `file://`), verdict badges,
+ * number formatting and a chart section.
+ *
+ * @module
+ */
+
+import { type Chart, renderPlot } from "./plot.ts";
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(text: unknown): string {
+  return String(text)
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+/** A number for a table: 4 significant digits, NaN/±Infinity spelled out. */
+export function num(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined) return "—";
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(2);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+/** The verdict as a coloured badge (the e2e test finds them by class). */
+export function badge(verdict: "pass" | "fail" | "error"): string {
+  return `<span class="badge badge-${verdict}">${verdict}</span>`;
+}
+
+const CSS = `
+:root { color-scheme: light; --fg: #1d1d1f; --muted: #5f6368; --line: #e3e3e3; --bg: #fafafa;
+  --pass: #1e7d32; --fail: #c62828; --error: #616161; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 40px 64px; background: white;
+  min-height: 100vh; }
+h1 { font-size: 26px; margin: 8px 0 4px; }
+h2 { font-size: 20px; margin: 36px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 24px 0 4px; }
+a { color: #1a5fb4; }
+nav { font-size: 14px; }
+.muted, .caption { color: var(--muted); }
+.caption { font-size: 13.5px; margin: 0 0 8px; max-width: 1100px; }
+blockquote { margin: 12px 0; padding: 8px 16px; border-left: 4px solid #c7d2e0; background: #f5f8fb;
+  font-style: italic; }
+table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
+th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: #f3f3f3; font-weight: 600; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.badge { display: inline-block; padding: 1px 9px; border-radius: 10px; font-size: 12.5px;
+  font-weight: 700; color: white; text-transform: uppercase; letter-spacing: 0.03em; }
+.badge-pass { background: var(--pass); } .badge-fail { background: var(--fail); }
+.badge-error { background: var(--error); }
+.verdict { padding: 10px 16px; border-radius: 6px; margin: 12px 0; border: 1px solid var(--line); }
+.verdict-pass { background: #eef7ee; border-color: #b9dfbb; }
+.verdict-fail { background: #fdeeee; border-color: #f1b8b8; }
+.verdict-error { background: #f1f1f1; border-color: #cfcfcf; }
+ul.checks { margin: 6px 0 0; padding-left: 0; list-style: none; }
+ul.checks li::before { content: attr(data-mark) " "; font-weight: 700; }
+ul.checks li.ok::before { color: var(--pass); } ul.checks li.bad::before { color: var(--fail); }
+.chart { margin: 8px 0 28px; }
+figure { margin: 0; }
+.panels { display: grid; gap: 12px 20px; align-items: start; }
+.panel-label { font-size: 13px; font-weight: 600; margin: 0 0 2px; }
+.panel svg { max-width: 100%; height: auto; }
+pre { background: #f6f8fa; padding: 10px 14px; overflow-x: auto; font-size: 12.5px; border-radius: 4px; }
+details summary { cursor: pointer; color: #1a5fb4; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 14px; }
+dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; }
+footer { margin-top: 48px; font-size: 13px; color: var(--muted); }
+`;
+
+/** A complete, self-contained HTML page. */
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** A chart as a section: title, caption, and its panels (rendered to inline SVG). */
+export function chartSection(chart: Chart): string {
+  const columns = chart.columns ?? chart.panels.length;
+  const panels = chart.panels.map((p) =>
+    `<div class="panel">${p.label ? `<p class="panel-label">${esc(p.label)}</p>` : ""}${
+      renderPlot(p.options)
+    }</div>`
+  ).join("\n");
+  return `<section class="chart" id="${esc(chart.id)}">
+<h3>${esc(chart.title)}</h3>
+<p class="caption">${esc(chart.caption)}</p>
+<div class="panels" style="grid-template-columns: repeat(${columns}, max-content)">
+${panels}
+</div>
+</section>`;
+}

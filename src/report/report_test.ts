@@ -283,6 +283,11 @@ Deno.test("schedule chart: drawn only when lr or β1 change; lr and β1 panels",
   const chart = hyperChart(r);
   assert.deepEqual(chart.panels.map((p) => p.label), ["Learning rate", "β1 (momentum)"]);
   assert.equal(markElements(chart, "line", "path"), 2);
+  // A step schedule with a constant β1: the β1 panel says nothing and is left out.
+  const step = syntheticRun(1);
+  step.hyper.lr = step.hyper.lr.map((lr, i) => (i < 10 ? lr : lr / 4));
+  assert.equal(hasSchedule({ step: [step] }), true);
+  assert.deepEqual(hyperChart({ step: [step] }).panels.map((p) => p.label), ["Learning rate"]);
 });
 
 Deno.test("demos: GeneralReLU shape and the EWMA momentum demo", () => {

@@ -37,14 +37,17 @@ export function hyperChart(runs: RunsByConfig): Chart {
     color: { legend: true, label: "configuration" },
     marks: [Plot.lineY(rows, { x: "step", y: key, stroke: "config", strokeWidth: 1.5 })],
   });
+  // β1 is drawn only where a schedule moves it (a constant, or SGD's unused 0, says nothing).
+  const betaVaries = Object.values(runs).some((seeds) => varies(seeds[0]?.hyper.beta1 ?? []));
   return {
     id: "schedule",
-    title: "Learning rate and β1 per step",
+    title: betaVaries ? "Learning rate and β1 per step" : "Learning rate per step",
     caption: "The hyper-parameters of every optimizer step as recorded during training (the " +
-      "schedule is the same for every seed). For plain SGD β1 is not used and reads 0.",
+      "schedule is the same for every seed)." +
+      (betaVaries ? "" : " β1 stays constant and is not drawn."),
     panels: [
       { label: "Learning rate", options: panel("lr", "learning rate") },
-      { label: "β1 (momentum)", options: panel("beta1", "β1") },
+      ...(betaVaries ? [{ label: "β1 (momentum)", options: panel("beta1", "β1") }] : []),
     ],
     columns: 2,
   };

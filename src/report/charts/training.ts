@@ -98,7 +98,7 @@ export function lossChart(runs: RunsByConfig): Chart {
         marginRight: 20,
         x: { label: "training batch", grid: true },
         y: { label: "loss (cross-entropy)", domain: [0, top], grid: true },
-        color: { legend: true, label: "configuration" },
+        color: { legend: true, label: "configuration", domain: Object.keys(runs) },
         marks: [
           Plot.areaY(bands, {
             x: "batch",
@@ -192,8 +192,8 @@ export function accuracyChart(
         height: 360,
         marginRight: 110,
         x: { label: "epoch", ticks: maxEpoch, tickFormat: "d", domain: [0.7, maxEpoch + 0.3] },
-        y: { label: "valid accuracy", grid: true, tickFormat: ".0%" },
-        color: { legend: true, label: "configuration" },
+        y: { label: "valid accuracy", grid: true, tickFormat: ".1%" },
+        color: { legend: true, label: "configuration", domain: Object.keys(runs) },
         marks: [
           showChance ? Plot.ruleY([CHANCE], { stroke: "#999", strokeDasharray: "2,3" }) : null,
           Plot.line(finite, {
@@ -289,9 +289,23 @@ export function finalAccuracyChart(runs: RunsByConfig, lesson: readonly LessonPo
         marginRight: 30,
         x: { label: "valid accuracy after the last epoch", domain: [left, hi + pad], grid: true },
         y: { label: null, domain: configs },
+        color: { domain: configs },
         marks: [
-          Plot.ruleY(stats, { y: "config", x1: "lo", x2: "hi", stroke: "#555", strokeWidth: 3 }),
-          Plot.tickX(stats, { y: "config", x: "mean", stroke: "black", strokeWidth: 2 }),
+          Plot.ruleY(stats, {
+            y: "config",
+            x1: "lo",
+            x2: "hi",
+            stroke: "#555",
+            strokeWidth: 3,
+            clip: true,
+          }),
+          Plot.tickX(stats, {
+            y: "config",
+            x: "mean",
+            stroke: "black",
+            strokeWidth: 2,
+            clip: true,
+          }),
           Plot.dot(ok, {
             y: "config",
             x: "accuracy",

@@ -88,6 +88,18 @@ export function recordGeneralReluBackward(
 /** The Params struct of activations.wgsl: count, flags, leak, sub, maxv. */
 function encodeParams(count: number, o: GeneralReluOptions): Uint32Array {
   const u = new Uint32Array(5);
+  u[0] = count;
+  u.set(encodeGeneralRelu(o), 1);
+  return u;
+}
+
+/**
+ * GeneralReLU's settings as four 32-bit words (flags, leak, sub, maxv as f32), the layout of
+ * activations.wgsl's Params after `count` and of general_relu_fn.wgsl's Act. Flags: 1 leak,
+ * 2 sub, 4 maxv; an unset value is written as 0 (so plain ReLU's backward slope is 0).
+ */
+export function encodeGeneralRelu(o: GeneralReluOptions): Uint32Array {
+  const u = new Uint32Array(4);
   const f = new Float32Array(u.buffer);
   let flags = 0;
   for (const [bit, name] of [[1, "leak"], [2, "sub"], [4, "maxv"]] as const) {
@@ -98,11 +110,10 @@ function encodeParams(count: number, o: GeneralReluOptions): Uint32Array {
     }
     flags |= bit;
   }
-  u[0] = count;
-  u[1] = flags;
-  f[2] = o.leak ?? 0;
-  f[3] = o.sub ?? 0;
-  f[4] = o.maxv ?? 0;
+  u[0] = flags;
+  f[1] = o.leak ?? 0;
+  f[2] = o.sub ?? 0;
+  f[3] = o.maxv ?? 0;
   return u;
 }
 

@@ -3,7 +3,10 @@
  * backward) and PyTorch's nn.BatchNorm2d ("standard": biased variance, gradient through the
  * statistics), training and eval. Forward = chunk statistics → per-channel merge (+ running
  * statistics) → apply; backward = chunk sums → per-channel sums (+ parameter gradients) → dx.
- * Every reduction has a fixed order, so reruns are bit-identical.
+ * Every reduction has a fixed order, so reruns are bit-identical. A following GeneralReLU can be
+ * fused: apply then writes its output, and the backward passes take its gradient, recomputing
+ * the pre-activation with the forward's exact operations (so results equal the separate passes'
+ * bit for bit, with one pass over the activations fewer each way).
  *
  * @module
  */
@@ -13,15 +16,34 @@ import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { BatchNormOptions, BatchNormVariant } from "../ref/batchnorm.ts";
 import type { NormShape } from "../shapes.ts";
+import type { GeneralReluOptions } from "../ref/activations.ts";
+import { encodeGeneralRelu } from "./activations.ts";
 import applyCode from "./batchnorm_apply.wgsl" with { type: "text" };
 import backDxCode from "./batchnorm_backward_dx.wgsl" with { type: "text" };
 import backFinalizeCode from "./batchnorm_backward_finalize.wgsl" with { type: "text" };
 import backStatsCode from "./batchnorm_backward_stats.wgsl" with { type: "text" };
+import actFnCode from "./general_relu_fn.wgsl" with { type: "text" };
 import finalizeCode from "./batchnorm_finalize.wgsl" with { type: "text" };
 import statsCode from "./batchnorm_stats.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
 
-export type { BatchNormOptions, BatchNormVariant };
+export type { BatchNormOptions, BatchNormVariant, GeneralReluOptions };
+
+/** The Act words of general_relu_fn.wgsl: none (null), or a GeneralReLU with its on-bit (8). */
+function actWords(act: GeneralReluOptions | null): Uint32Array {
+  if (act === null) return new Uint32Array(4);
+  const u = encodeGeneralRelu(act);
+  u[0] |= 8;
+  return u;
+}
+
+/** `head` words followed by the Act words. */
+function withAct(head: number[], act: GeneralReluOptions | null): Uint32Array {
+  const u = new Uint32Array(head.length + 4);
+  u.set(head);
+  u.set(actWords(act), head.length);
+  return u;
+}
 
 /** Override constants of the batchnorm*.wgsl kernels. */
 export interface BatchNormTuning {
@@ -163,14 +185,14 @@ export async function batchNormKernels(
   ] = await Promise.all([
     get("batchnorm_stats", statsCode, reduce),
     get("batchnorm_finalize", finalizeCode, { WG }),
-    get("batchnorm_apply", applyCode, elementwise),
-    get("batchnorm_backward_stats", backStatsCode, reduce),
+    get("batchnorm_apply", actFnCode + applyCode, elementwise),
+    get("batchnorm_backward_stats", actFnCode + backStatsCode, reduce),
     get("batchnorm_backward_finalize", backFinalizeCode, { WG }),
-    get("batchnorm_backward_dx", backDxCode, elementwise),
-    get("batchnorm_apply", applyCode, elementwise, "main4"),
-    get("batchnorm_backward_dx", backDxCode, elementwise, "main4"),
+    get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise),
+    get("batchnorm_apply", actFnCode + applyCode, elementwise, "main4"),
+    get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise, "main4"),
     get("batchnorm_stats", statsCode, reduce, "main4"),
-    get("batchnorm_backward_stats", backStatsCode, reduce, "main4"),
+    get("batchnorm_backward_stats", actFnCode + backStatsCode, reduce, "main4"),
   ]);
   return new BatchNormKernels(gpu, t, {
     stats,
@@ -191,7 +213,8 @@ export async function batchNormKernels(
  * (unbiased variance for "lesson", biased for "standard"), writes them to mean [C] and rstd [C],
  * and lerps runMean / runVar [C] in place (toward the unbiased variance in both variants). Eval:
  * normalises with runMean / runVar, writes mean = runMean and rstd = 1/√(runVar + eps), leaves
- * the running statistics alone. mults / adds [C] are read-only parameter slices.
+ * the running statistics alone. mults / adds [C] are read-only parameter slices. With `act`, y is
+ * GeneralReLU(BatchNorm(x)) (the pre-activation is not stored: the backward recomputes it).
  */
 export function recordBatchNormForward(
   rec: Recorder,
@@ -208,6 +231,7 @@ export function recordBatchNormForward(
   },
   s: NormShape,
   o: BatchNormOptions,
+  act: GeneralReluOptions | null = null,
 ): void {
   const { M, HW, count, G, T, vecStats, momentum, eps } = plan("batchNorm forward", k, s, o);
   checkTensors("batchNorm forward", count, s.C, { x: t.x, y: t.y }, {
@@ -235,7 +259,7 @@ export function recordBatchNormForward(
     Math.ceil(s.C / k.tuning.workgroupSize),
   );
   const vec4s = count % 4 === 0 && HW >= 3;
-  const pa = gpu.uniform(Uint32Array.of(count, s.C, HW, HW % 4 === 0 ? 1 : 0), "batchnorm_apply");
+  const pa = gpu.uniform(withAct([count, s.C, HW, HW % 4 === 0 ? 1 : 0], act), "batchnorm_apply");
   rec.dispatch(
     vec4s ? k.apply4 : k.apply,
     [pa, t.x, t.mean, t.rstd, t.mults, t.adds, t.y],
@@ -247,7 +271,8 @@ export function recordBatchNormForward(
  * BatchNorm2d backward given dy [N, C, H, W] and the forward's x, mean [C] and rstd [C]:
  * dx (overwritten) = mults·rstd·dy, or for "standard" training
  * mults·rstd/M·(M·dy − Σdy − xhat·Σdy·xhat); dadds += Σdy and dmults += Σdy·xhat (accumulated,
- * slices of the gradient arena).
+ * slices of the gradient arena). With `act` (the forward's), dy is the gradient of the fused
+ * GeneralReLU's output; `adds` is then needed to recompute the pre-activation.
  */
 export function recordBatchNormBackward(
   rec: Recorder,
@@ -257,6 +282,8 @@ export function recordBatchNormBackward(
     dy: GpuTensor<"f32">; // [N, C, H, W]
     dx: GpuTensor<"f32">; // [N, C, H, W]
     mults: GpuTensor<"f32">; // [C]
+    /** [C]; needed only with `act` (another [C] tensor is bound in its place otherwise). */
+    adds?: GpuTensor<"f32">;
     mean: GpuTensor<"f32">; // [C]
     rstd: GpuTensor<"f32">; // [C]
     dmults: GpuTensor<"f32">; // [C]
@@ -264,7 +291,11 @@ export function recordBatchNormBackward(
   },
   s: NormShape,
   o: BatchNormOptions,
+  act: GeneralReluOptions | null = null,
 ): void {
+  if (act !== null && !t.adds) throw new RangeError("batchNorm backward: a fused act needs adds");
+  // Without an act the kernels never read adds: mults stands in to fill the binding.
+  const adds = t.adds ?? t.mults;
   const through = o.training && o.variant === "standard";
   const { M, HW, count, G, vecStats } = plan("batchNorm backward", k, s, {
     ...o,
@@ -272,6 +303,7 @@ export function recordBatchNormBackward(
   });
   checkTensors("batchNorm backward", count, s.C, { x: t.x, dy: t.dy, dx: t.dx }, {
     mults: t.mults,
+    adds,
     mean: t.mean,
     rstd: t.rstd,
     dmults: t.dmults,
@@ -281,8 +313,12 @@ export function recordBatchNormBackward(
   const partials = k.scratch.get("partials", s.C * G * 2); // [C, G, 2]
   const sums = k.scratch.get("sums", s.C * 2); // [C, 2]
   const u = vecStats ? 4 : 1; // the vec4 kernel counts H·W and M in vec4s
-  const ps = gpu.uniform(Uint32Array.of(s.N, s.C, HW / u, M / u, G), "batchnorm_stats.params");
-  rec.dispatch(vecStats ? k.backStats4 : k.backStats, [ps, t.x, t.dy, t.mean, partials], [G, s.C]);
+  const ps = gpu.uniform(withAct([s.N, s.C, HW / u, M / u, G], act), "batchnorm_bstats.params");
+  rec.dispatch(
+    vecStats ? k.backStats4 : k.backStats,
+    [ps, t.x, t.dy, t.mean, partials, t.rstd, t.mults, adds],
+    [G, s.C],
+  );
   rec.dispatch(
     k.backFinalize,
     [
@@ -297,12 +333,12 @@ export function recordBatchNormBackward(
   );
   const vec4s = count % 4 === 0 && HW >= 3;
   const pd = gpu.uniform(
-    Uint32Array.of(count, s.C, HW, M, through ? 1 : 0, HW % 4 === 0 ? 1 : 0),
+    withAct([count, s.C, HW, M, through ? 1 : 0, HW % 4 === 0 ? 1 : 0], act),
     "batchnorm_dx.params",
   );
   rec.dispatch(
     vec4s ? k.backDx4 : k.backDx,
-    [pd, t.x, t.dy, t.mean, t.rstd, t.mults, sums, t.dx],
+    [pd, t.x, t.dy, t.mean, t.rstd, t.mults, sums, t.dx, adds],
     grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
   );
 }

@@ -3,6 +3,8 @@
 // and tracks its channel incrementally (one division per invocation, not per element: integer
 // division is slow on CPU adapters). main4 does the same on vec4s (count a multiple of 4, H·W ≥ 3
 // so a vec4 spans at most two channels): one vector load instead of four, ~2x on lavapipe.
+// With act_flags set, the following GeneralReLU is applied before the store (general_relu_fn.wgsl,
+// prepended by the launcher): one pass over the activations instead of two.
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 4; // elements per invocation
@@ -12,6 +14,10 @@ struct Params {
   C: u32,
   HW: u32, // H·W
   aligned: u32, // H·W % 4 == 0: a vec4 never straddles two channels
+  act_flags: u32, // the fused activation (an Act); 0: none
+  act_leak: f32,
+  act_sub: f32,
+  act_maxv: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -42,11 +48,12 @@ fn main(
   let step_rows = WG / params.HW;
   let step_hw = WG - step_rows * params.HW;
   let step_c = step_rows % params.C;
+  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
   for (var k = 0u; k < PER; k++) {
     if (i >= params.count) {
       return;
     }
-    y[i] = (x[i] - mean[c]) * (rstd[c] * mults[c]) + adds[c];
+    y[i] = act_forward(a, (x[i] - mean[c]) * (rstd[c] * mults[c]) + adds[c]);
     i += WG;
     hw += step_hw;
     c += step_c;
@@ -77,6 +84,7 @@ fn main4(
   let step_rows = (4u * WG) / params.HW;
   let step_hw = 4u * WG - step_rows * params.HW;
   let step_c = step_rows % params.C;
+  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
   for (var k = 0u; k < PER; k++) {
     if (e >= count4) {
       return;
@@ -92,7 +100,7 @@ fn main4(
       scale = select(scale, vec4<f32>(rstd[c1] * mults[c1]), next);
       shift = select(shift, vec4<f32>(adds[c1]), next);
     }
-    y4[e] = (x4[e] - m) * scale + shift;
+    y4[e] = act_forward4(a, (x4[e] - m) * scale + shift);
     e += WG;
     hw += step_hw;
     c += step_c;

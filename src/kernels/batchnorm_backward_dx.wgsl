@@ -3,6 +3,9 @@
 //   through_stats ("standard" training): dx = k·(dy − (Σdy + xhat·Σdy·xhat) / M)
 //   otherwise ("lesson" training, eval):  dx = k·dy
 // main4: the same on vec4s (count a multiple of 4, H·W ≥ 3), as in batchnorm_apply.wgsl.
+// With act_flags set, dy is the gradient of a fused GeneralReLU's output and is first replaced
+// by dz = dy·act'(z), z = (x − mean)·(rstd·mults) + adds recomputed as the forward computed it
+// (general_relu_fn.wgsl, prepended by the launcher).
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 4; // elements per invocation
@@ -14,6 +17,10 @@ struct Params {
   M: u32, // N·H·W
   through_stats: u32, // 1: gradient through the batch mean and variance
   aligned: u32, // H·W % 4 == 0: a vec4 never straddles two channels
+  act_flags: u32, // the fused activation (an Act); 0: none
+  act_leak: f32,
+  act_sub: f32,
+  act_maxv: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -24,22 +31,24 @@ struct Params {
 @group(0) @binding(5) var<storage, read> mults: array<f32>; // [C]
 @group(0) @binding(6) var<storage, read> sums: array<f32>; // [C, 2] Σdy, Σdy·xhat
 @group(0) @binding(7) var<storage, read_write> dx: array<f32>; // [N, C, H, W]
+@group(0) @binding(8) var<storage, read> adds: array<f32>; // [C] (for z)
 // The same bindings as vec4s, for main4.
 @group(0) @binding(1) var<storage, read> x4: array<vec4<f32>>; // [N·C·H·W / 4]
 @group(0) @binding(2) var<storage, read> dy4: array<vec4<f32>>; // [N·C·H·W / 4]
 @group(0) @binding(7) var<storage, read_write> dx4: array<vec4<f32>>; // [N·C·H·W / 4]
 
-/** Channel c's (mean, rstd, mults·rstd, Σdy, Σdy·xhat). */
+/** Channel c's (mean, rstd, mults·rstd, Σdy, Σdy·xhat, adds). */
 struct Chan {
   m: f32,
   r: f32,
   k: f32,
   s0: f32,
   s1: f32,
+  b: f32,
 }
 
 fn chan_of(c: u32) -> Chan {
-  return Chan(mean[c], rstd[c], mults[c] * rstd[c], sums[2u * c], sums[2u * c + 1u]);
+  return Chan(mean[c], rstd[c], mults[c] * rstd[c], sums[2u * c], sums[2u * c + 1u], adds[c]);
 }
 
 @compute @workgroup_size(WG)
@@ -60,12 +69,16 @@ fn main(
   let step_c = step_rows % params.C;
   let through = params.through_stats != 0u;
   let inv_m = 1.0 / f32(params.M);
+  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
   for (var k = 0u; k < PER; k++) {
     if (i >= params.count) {
       return;
     }
     let r = rstd[c];
     var g = dy[i];
+    if ((a.flags & ACT_ON) != 0u) {
+      g = act_backward(a, (x[i] - mean[c]) * (r * mults[c]) + adds[c], g);
+    }
     if (through) {
       let xhat = (x[i] - mean[c]) * r;
       g -= (sums[2u * c] + xhat * sums[2u * c + 1u]) * inv_m;
@@ -103,6 +116,7 @@ fn main4(
   let step_c = step_rows % params.C;
   let through = params.through_stats != 0u;
   let inv_m = 1.0 / f32(params.M);
+  let act = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
   for (var k = 0u; k < PER; k++) {
     if (e >= count4) {
       return;
@@ -114,6 +128,7 @@ fn main4(
     var kk = vec4<f32>(a.k);
     var s0 = vec4<f32>(a.s0);
     var s1 = vec4<f32>(a.s1);
+    var sh = vec4<f32>(a.b);
     if (params.aligned == 0u) {
       let b = chan_of(select(c + 1u, 0u, c + 1u == params.C));
       let next = vec4<u32>(hw) + vec4<u32>(0u, 1u, 2u, 3u) >= vec4<u32>(params.HW);
@@ -122,8 +137,12 @@ fn main4(
       kk = select(kk, vec4<f32>(b.k), next);
       s0 = select(s0, vec4<f32>(b.s0), next);
       s1 = select(s1, vec4<f32>(b.s1), next);
+      sh = select(sh, vec4<f32>(b.b), next);
     }
     var g = dy4[e];
+    if ((act.flags & ACT_ON) != 0u) {
+      g = act_backward4(act, (x4[e] - m) * kk + sh, g);
+    }
     if (through) {
       let xhat = (x4[e] - m) * r;
       g -= (s0 + xhat * s1) * inv_m;

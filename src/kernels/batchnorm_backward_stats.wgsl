@@ -3,6 +3,9 @@
 // j, j + WG, …). Sums Σdy and Σdy·(x − mean) (rstd is applied once, in pass 2), then adds the
 // WG partial sums in a fixed tree of fan-in FAN. main4: the same on vec4s when H·W is a multiple
 // of 4 (HW, M in vec4 units, as in batchnorm_stats.wgsl).
+// With act_flags set, dy is the gradient of a fused GeneralReLU's output: each value's own
+// gradient dz = dy·act'(z) is taken first, z = (x − mean)·(rstd·mults) + adds recomputed exactly
+// as the forward computed it (general_relu_fn.wgsl, prepended by the launcher).
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 16; // values per invocation per chunk
@@ -14,6 +17,10 @@ struct Params {
   HW: u32, // H·W (main4: H·W / 4)
   M: u32, // N·H·W values per channel (main4: N·H·W / 4)
   G: u32, // chunks per channel = ceil(M / (WG·PER))
+  act_flags: u32, // the fused activation (an Act); 0: none
+  act_leak: f32,
+  act_sub: f32,
+  act_maxv: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -21,6 +28,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read> dy: array<f32>; // [N, C, H, W]
 @group(0) @binding(3) var<storage, read> mean: array<f32>; // [C] the forward's
 @group(0) @binding(4) var<storage, read_write> partials: array<f32>; // [C, G, 2] Σdy, Σdy·(x − mean)
+@group(0) @binding(5) var<storage, read> rstd: array<f32>; // [C] the forward's (for z)
+@group(0) @binding(6) var<storage, read> mults: array<f32>; // [C]
+@group(0) @binding(7) var<storage, read> adds: array<f32>; // [C]
 
 // The same bindings as vec4s, for main4.
 @group(0) @binding(1) var<storage, read> x4: array<vec4<f32>>; // [N·C·H·W / 4]
@@ -74,11 +84,15 @@ fn main(
   var n = start / params.HW;
   var hw = start - n * params.HW;
   let m = mean[c];
+  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  let scale = rstd[c] * mults[c];
+  let shift = adds[c];
   var acc = vec2<f32>(0.0);
   for (var k = 0u; k < count; k++) {
     let at = (n * params.C + c) * params.HW + hw;
-    let d = dy[at];
-    acc += vec2<f32>(d, d * (x[at] - m));
+    let xm = x[at] - m;
+    let d = act_backward(a, xm * scale + shift, dy[at]);
+    acc += vec2<f32>(d, d * xm);
     hw += step_hw;
     n += step_n;
     if (hw >= params.HW) {
@@ -106,13 +120,17 @@ fn main4(
   var n = start / params.HW;
   var hw = start - n * params.HW;
   let m = mean[c];
+  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  let scale = vec4<f32>(rstd[c] * mults[c]);
+  let shift = vec4<f32>(adds[c]);
   var sdy = vec4<f32>(0.0);
   var sdyx = vec4<f32>(0.0);
   for (var k = 0u; k < count; k++) {
     let at = (n * params.C + c) * params.HW + hw;
-    let d = dy4[at];
+    let xm = x4[at] - m;
+    let d = act_backward4(a, xm * scale + shift, dy4[at]);
     sdy += d;
-    sdyx += d * (x4[at] - m);
+    sdyx += d * xm;
     hw += step_hw;
     n += step_n;
     if (hw >= params.HW) {

@@ -1,4 +1,5 @@
 import type { Gpu } from "../gpu/device.ts";
+import type { GeneralReluOptions } from "../ref/activations.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { recordBatchNormBackward, recordBatchNormForward } from "../kernels/batchnorm.ts";
 import type { BatchNormVariant } from "../ref/batchnorm.ts";
@@ -15,7 +16,7 @@ export type { BatchNormVariant };
  * `variant: "lesson"` is the lesson's own (unbiased batch variance, batch statistics constant in
  * backward); `"standard"` is PyTorch's nn.BatchNorm2d (biased variance for normalising, unbiased
  * for the running variance, gradients through the batch statistics). Eval mode uses the running
- * statistics.
+ * statistics. {@link forwardWith} fuses a following GeneralReLU into the same passes.
  */
 export class BatchNorm2d implements Layer {
   readonly kind: string;
@@ -30,13 +31,14 @@ export class BatchNorm2d implements Layer {
   readonly runningVar: ArenaEntry; // [C] state, starts at 1
   readonly #kernels: KernelSet;
   readonly #ws: Workspace;
-  /** Forward cache: input, the statistics it was normalised with, and the mode. */
+  /** Forward cache: input, the statistics it was normalised with, the mode and fused act. */
   #cache: {
     x: GpuTensor<"f32">;
     mean: GpuTensor<"f32">;
     rstd: GpuTensor<"f32">;
     s: NormShape;
     training: boolean;
+    act: GeneralReluOptions | null;
   } | null = null;
 
   constructor(
@@ -78,6 +80,19 @@ export class BatchNorm2d implements Layer {
   }
 
   forward(ctx: StepContext, x: GpuTensor<"f32">): GpuTensor<"f32"> {
+    return this.forwardWith(ctx, x, null);
+  }
+
+  /**
+   * Forward with `act` (a following GeneralReLU's options) applied in the same pass: returns
+   * GeneralReLU(BatchNorm(x)), bit-identical to the two layers run apart; the next
+   * {@link backward} then takes the gradient of that output.
+   */
+  forwardWith(
+    ctx: StepContext,
+    x: GpuTensor<"f32">,
+    act: GeneralReluOptions | null,
+  ): GpuTensor<"f32"> {
     const s = this.#shape(x.shape);
     const y = this.#ws.get("out", x.shape);
     const mean = this.#ws.get("mean", [this.C]);
@@ -97,8 +112,9 @@ export class BatchNorm2d implements Layer {
       },
       s,
       this.#options(ctx.training),
+      act,
     );
-    this.#cache = { x, mean, rstd, s, training: ctx.training };
+    this.#cache = { x, mean, rstd, s, training: ctx.training, act };
     return y;
   }
 
@@ -108,7 +124,7 @@ export class BatchNorm2d implements Layer {
     _needInputGrad: boolean,
   ): GpuTensor<"f32"> | null {
     if (!this.#cache) throw new Error(`${this.name}: backward before forward`);
-    const { x, mean, rstd, s, training } = this.#cache;
+    const { x, mean, rstd, s, training, act } = this.#cache;
     // The kernel computes dx with the parameter gradients; the first layer is never a norm.
     const dx = this.#ws.get("dx", x.shape);
     recordBatchNormBackward(
@@ -119,6 +135,7 @@ export class BatchNorm2d implements Layer {
         dy,
         dx,
         mults: this.mults.value,
+        adds: this.adds.value,
         mean,
         rstd,
         dmults: this.mults.grad,
@@ -126,6 +143,7 @@ export class BatchNorm2d implements Layer {
       },
       s,
       this.#options(training),
+      act,
     );
     return dx;
   }

@@ -45,6 +45,8 @@ export interface GetModelOptions {
   seed?: number;
   /** Precompiled kernels (default: the device's default set). */
   kernels?: KernelSet;
+  /** Fuse each BatchNorm2d with its activation (default true; bit-identical either way). */
+  fuse?: boolean;
 }
 
 /** A model whose parameters and gradients live in flat GPU arenas, with its loss. */
@@ -184,7 +186,7 @@ export async function getModel(gpu: Gpu, options: GetModelOptions = {}): Promise
     }),
     new Flatten("head.flatten"),
   );
-  const net = new Sequential("model", layers);
+  const net = new Sequential("model", layers, { fuse: options.fuse });
   arena.allocate(gpu, "model");
   const model = new Model(gpu, arena, net, kernels);
   model.reset(options.seed ?? 0);

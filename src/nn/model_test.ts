@@ -266,3 +266,53 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "BatchNorm fused with its activation trains bit-identically to the separate layers",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const rng = new Rng(12);
+    const N = 9;
+    const x = gpu.upload(rng.fillNormal(new Float32Array(N * 784)), [N, 1, 28, 28], {
+      dtype: "f32",
+    });
+    const y = gpu.upload(Uint32Array.from({ length: N }, () => rng.int(10)), [N], {
+      dtype: "u32",
+    });
+    const settings: GetModelOptions[] = [
+      { act: GR, norm: "batchnorm" },
+      { act: "relu", norm: "batchnorm-lesson" },
+      { act: { leak: 0.1, sub: 0.4, maxv: 0.5 }, norm: "batchnorm", bias: false },
+    ];
+    for (const o of settings) {
+      const bits = async (fuse: boolean) => {
+        const m = await getModel(gpu, { ...o, seed: 4, fuse });
+        const out: Float32Array[] = [];
+        for (let i = 0; i < 2; i++) {
+          const rec = gpu.recorder("step");
+          m.zeroGrad(rec);
+          const logits = m.step(rec, { x, y }, true);
+          rec.submit();
+          out.push(await gpu.read(logits));
+          const g = await gpu.read(m.arena.buffers.grads);
+          out.push(g);
+          // A crude SGD step through the host, identical for both models.
+          const p = await gpu.read(m.arena.buffers.params);
+          gpu.write(m.arena.buffers.params, p.map((v, j) => v - 0.5 * g[j]));
+        }
+        const rec = gpu.recorder("eval");
+        const logits = m.forward(rec, x, false);
+        rec.submit();
+        out.push(await gpu.read(logits), await gpu.read(m.arena.buffers.state));
+        const keys = [...m.net.outputs.keys()];
+        m.destroy();
+        return { out, keys };
+      };
+      const [fused, apart] = [await bits(true), await bits(false)];
+      fused.out.forEach((a, i) => assert.deepStrictEqual(a, apart.out[i], `${JSON.stringify(o)}`));
+      assert.ok(fused.keys.includes("block1.act") && !fused.keys.includes("block1.norm"));
+      assert.ok(apart.keys.includes("block1.norm"));
+    }
+  },
+});

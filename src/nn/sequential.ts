@@ -2,19 +2,31 @@ import type { Gpu } from "../gpu/device.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { Rng } from "../util/rng.ts";
 import type { ArenaEntry } from "./arena.ts";
+import { type FusedStep, fuseLayers } from "./fusion.ts";
 import type { Layer, StepContext } from "./layer.ts";
 
-/** Layers applied in order; backward runs them in reverse. */
+/**
+ * Layers applied in order; backward runs them in reverse. Unless `fuse` is false, each
+ * BatchNorm2d → GeneralReLU pair is recorded as one fused layer (see fusion.ts: bit-identical
+ * results, fewer passes); `layers` stays the original list.
+ */
 export class Sequential implements Layer {
   readonly kind = "Sequential";
   readonly name: string;
   readonly layers: readonly Layer[];
-  /** The output of each layer in the last forward, by layer name (for activation statistics). */
+  /**
+   * The output of each layer in the last forward, by layer name (for activation statistics). A
+   * norm fused with its activation has no entry: only the activation's output exists.
+   */
   readonly outputs: Map<string, GpuTensor<"f32">> = new Map();
+  readonly #steps: readonly FusedStep[];
 
-  constructor(name: string, layers: readonly Layer[]) {
+  constructor(name: string, layers: readonly Layer[], options: { fuse?: boolean } = {}) {
     this.name = name;
     this.layers = layers;
+    this.#steps = options.fuse === false
+      ? layers.map((layer) => ({ layer, covers: [layer.name] }))
+      : fuseLayers(layers);
     const names = new Set<string>();
     for (const l of layers) {
       if (names.has(l.name)) throw new Error(`${name}: two layers are named ${l.name}`);
@@ -32,10 +44,11 @@ export class Sequential implements Layer {
 
   forward(ctx: StepContext, x: GpuTensor<"f32">): GpuTensor<"f32"> {
     let h = x;
-    for (const layer of this.layers) {
+    for (const { layer, covers } of this.#steps) {
       ctx.rec.scope = `${layer.name}/forward`;
       h = layer.forward(ctx, h);
-      this.outputs.set(layer.name, h);
+      for (const name of covers) this.outputs.delete(name);
+      this.outputs.set(covers[covers.length - 1], h);
     }
     ctx.rec.scope = "";
     return h;
@@ -47,9 +60,10 @@ export class Sequential implements Layer {
     needInputGrad: boolean,
   ): GpuTensor<"f32"> | null {
     let g: GpuTensor<"f32"> | null = dy;
-    for (let i = this.layers.length - 1; i >= 0 && g !== null; i--) {
-      ctx.rec.scope = `${this.layers[i].name}/backward`;
-      g = this.layers[i].backward(ctx, g, i > 0 || needInputGrad);
+    for (let i = this.#steps.length - 1; i >= 0 && g !== null; i--) {
+      const { layer } = this.#steps[i];
+      ctx.rec.scope = `${layer.name}/backward`;
+      g = layer.backward(ctx, g, i > 0 || needInputGrad);
     }
     ctx.rec.scope = "";
     return g;

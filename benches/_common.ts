@@ -126,7 +126,13 @@ export async function runSeeds(
   const runs: TrainRun[] = [];
   for (const seed of ctx.seeds) {
     ctx.log(`  ${name}: seed ${seed}`);
-    runs.push(await trainRun({ gpu: ctx.gpu, data: ctx.data, log: ctx.log }, config, seed));
+    runs.push(
+      await trainRun(
+        { gpu: ctx.gpu, data: ctx.data, log: ctx.log, signal: ctx.signal },
+        config,
+        seed,
+      ),
+    );
   }
   return runs;
 }

@@ -25,6 +25,8 @@ export interface ClaimContext<C> {
   data(): Promise<GpuFashionMnist>;
   /** Progress messages (stderr, silent with --quiet). */
   log(message: string): void;
+  /** Aborts a run between training batches (the browser's cancel button). */
+  signal?: AbortSignal;
 }
 
 /** The judgement of a claim. */

@@ -129,6 +129,9 @@ export async function runClaim(
     seeds: number;
     data: () => Promise<GpuFashionMnist>;
     log: (m: string) => void;
+    signal?: AbortSignal;
+    /** Config input instead of the claim's defaults (quick overrides then do not apply). */
+    config?: unknown;
   },
 ): Promise<ClaimResult> {
   const started = performance.now();
@@ -148,7 +151,7 @@ export async function runClaim(
   };
   let config: unknown = null;
   try {
-    config = claim.config.parse(quick?.config ?? {});
+    config = claim.config.parse(o.config ?? quick?.config ?? {});
     const ctx: ClaimContext<unknown> = {
       gpu,
       config,
@@ -156,6 +159,7 @@ export async function runClaim(
       mode: o.mode,
       data: o.data,
       log: o.log,
+      signal: o.signal,
     };
     const evidence = claim.evidence.parse(await claim.run(ctx));
     const verdict = claim.criterion(evidence, config);

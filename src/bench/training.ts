@@ -48,11 +48,20 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
 export { type TrainRun, TrainRunSchema } from "./evidence.ts";
 
+/** What a training run needs from its caller. */
+export interface TrainEnv {
+  gpu: Gpu;
+  data: () => Promise<GpuFashionMnist>;
+  log?: (m: string) => void;
+  /** Checked before every batch: an abort ends the run with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 const memo = new Map<string, Promise<TrainRun>>();
 
 /** Trains `config` with `seed` (memoised per process). */
 export function trainRun(
-  env: { gpu: Gpu; data: () => Promise<GpuFashionMnist>; log?: (m: string) => void },
+  env: TrainEnv,
   config: TrainConfig,
   seed: number,
 ): Promise<TrainRun> {
@@ -67,7 +76,7 @@ export function trainRun(
 }
 
 async function trainOnce(
-  env: { gpu: Gpu; data: () => Promise<GpuFashionMnist>; log?: (m: string) => void },
+  env: TrainEnv,
   c: TrainConfig,
   seed: number,
 ): Promise<TrainRun> {
@@ -115,6 +124,8 @@ async function trainOnce(
     }
     const steps = c.epochs * train.batchCount;
     const callbacks: Callback[] = [];
+    const signal = env.signal;
+    if (signal) callbacks.push({ name: "abort", beforeBatch: () => signal.throwIfAborted() });
     const schedule = namedSchedule(c.sched, { lr: c.lr, epochs: c.epochs, steps });
     if (schedule) callbacks.push(schedule);
     const metrics = new MetricsCallback({

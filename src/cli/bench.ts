@@ -11,6 +11,7 @@ import { checkAgainstBaseline, formatCheckTable } from "../bench/check.ts";
 import { appendHistory, historyLine, readHistory } from "../bench/history.ts";
 import { readResults, writeResults } from "../bench/results.ts";
 import { renderReport } from "../report/render.ts";
+import { writeWebBundle } from "../web/build.ts";
 import { runBench } from "../bench/runner.ts";
 import { getGpu } from "../gpu/device.ts";
 import { parseFlags } from "./args.ts";
@@ -107,6 +108,7 @@ async function main(args: string[]): Promise<number> {
   await writeResults(`${flags.out}/results.json`, results);
   await appendHistory(HISTORY, historyLine(results));
   const pages = await renderReport(flags.out, results, await readHistory(HISTORY));
+  await writeWebBundle(flags.out, (m) => console.error(m));
   const baseline = await Deno.stat(BASELINE).then(() => readResults(BASELINE), () => null);
   const rows = checkAgainstBaseline(results, baseline);
   if (flags.json) {

@@ -11,6 +11,7 @@ import { mergeResults } from "../bench/merge.ts";
 import { readHistory } from "../bench/history.ts";
 import { readResults, writeResults } from "../bench/results.ts";
 import { renderReport } from "../report/render.ts";
+import { writeWebBundle } from "../web/build.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
 
@@ -61,6 +62,7 @@ async function main(args: string[]): Promise<number> {
     }
     await writeResults(`${flags.out}/results.json`, merged);
     const pages = await renderReport(flags.out, merged, await readHistory(flags.history));
+    await writeWebBundle(flags.out, (m) => console.error(m));
     console.log(
       `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${flags.out}/results.json, ` +
         `report in ${pages[0]}`,
@@ -82,6 +84,7 @@ async function main(args: string[]): Promise<number> {
   const dir = positionals[0] ?? "reports/latest";
   const results = await readResults(`${dir}/results.json`); // a bad file is a DataError (exit 4)
   const pages = await renderReport(dir, results, await readHistory(flags.history));
+  await writeWebBundle(dir, (m) => console.error(m));
   console.log(`claimbench report: ${pages.length} page(s) → ${pages[0]}`);
   return 0;
 }

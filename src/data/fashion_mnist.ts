@@ -8,9 +8,9 @@
 import { DataError } from "./errors.ts";
 import { checkImagesAndLabels, decodeIdx, inflateGzip, isGzip } from "./idx.ts";
 import {
+  type DataOrigin,
   FASHION_MNIST_FILES,
   type FileRole,
-  type LocatedDataset,
   locateFashionMnist,
   type LocateOptions,
   sha256Hex,
@@ -31,7 +31,7 @@ export interface ImageSplit {
 /** Where the data came from, recorded with every result. */
 export interface DatasetInfo {
   name: "fashion-mnist";
-  origin: LocatedDataset["origin"];
+  origin: DataOrigin;
   dir: string;
   /** Per file: its path and the SHA-256 of its IDX content (after gunzip). */
   files: Record<FileRole, { path: string; contentSha256: string }>;
@@ -58,10 +58,28 @@ export const CONTENT_SHA256: Readonly<Record<FileRole, string>> = {
 export async function loadFashionMnist(options: LocateOptions = {}): Promise<FashionMnist> {
   const located = await locateFashionMnist(options);
   const roles = Object.keys(FASHION_MNIST_FILES) as FileRole[];
-  const read = await Promise.all(roles.map((role) => readIdxFile(located.files[role])));
+  const bytes = await Promise.all(roles.map((role) => readFileBytes(located.files[role])));
+  const files = Object.fromEntries(
+    roles.map((r, i) => [r, { path: located.files[r], bytes: bytes[i] }]),
+  ) as Record<FileRole, { path: string; bytes: Uint8Array }>;
+  return fashionMnistFromBytes(files, located.origin, located.dir);
+}
+
+/**
+ * Fashion-MNIST from the bytes of its four IDX files (gzip or raw), validated as strictly as
+ * files on disk: the one parsing path for Deno (files) and the browser (picked files or a URL).
+ * `path` names each file in errors and in the recorded provenance.
+ */
+export async function fashionMnistFromBytes(
+  files: Record<FileRole, { path: string; bytes: Uint8Array }>,
+  origin: DatasetInfo["origin"],
+  dir: string,
+): Promise<FashionMnist> {
+  const roles = Object.keys(FASHION_MNIST_FILES) as FileRole[];
+  const read = await Promise.all(roles.map((role) => parseIdxFile(files[role])));
   const byRole = Object.fromEntries(roles.map((r, i) => [r, read[i]])) as Record<
     FileRole,
-    Awaited<ReturnType<typeof readIdxFile>>
+    Awaited<ReturnType<typeof parseIdxFile>>
   >;
   const train = toSplit("train", byRole.trainImages, byRole.trainLabels);
   const valid = toSplit("valid", byRole.validImages, byRole.validLabels);
@@ -72,24 +90,26 @@ export async function loadFashionMnist(options: LocateOptions = {}): Promise<Fas
       `${valid.height}×${valid.width}`,
     );
   }
-  const files = Object.fromEntries(
+  const info = Object.fromEntries(
     roles.map((r) => [r, { path: byRole[r].path, contentSha256: byRole[r].sha256 }]),
   ) as DatasetInfo["files"];
   const canonical = roles.every((r) => byRole[r].sha256 === CONTENT_SHA256[r]);
   return {
     train,
     valid,
-    info: { name: "fashion-mnist", origin: located.origin, dir: located.dir, files, canonical },
+    info: { name: "fashion-mnist", origin, dir, files: info, canonical },
   };
 }
 
-async function readIdxFile(path: string) {
-  let bytes: Uint8Array;
+async function readFileBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = await Deno.readFile(path);
+    return await Deno.readFile(path);
   } catch (err) {
     throw new DataError(path, "a readable file", (err as Error).message, { cause: err });
   }
+}
+
+async function parseIdxFile({ path, bytes }: { path: string; bytes: Uint8Array }) {
   const content = isGzip(bytes) ? await inflateGzip(bytes, path) : bytes;
   const idx = decodeIdx(content, path, { dtype: "u8" });
   return { path, idx, sha256: await sha256Hex(content) };
@@ -97,8 +117,8 @@ async function readIdxFile(path: string) {
 
 function toSplit(
   name: ImageSplit["name"],
-  images: Awaited<ReturnType<typeof readIdxFile>>,
-  labels: Awaited<ReturnType<typeof readIdxFile>>,
+  images: Awaited<ReturnType<typeof parseIdxFile>>,
+  labels: Awaited<ReturnType<typeof parseIdxFile>>,
 ): ImageSplit {
   checkImagesAndLabels(images.idx, labels.idx, { images: images.path, labels: labels.path });
   const [count, height, width] = images.idx.dims;

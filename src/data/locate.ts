@@ -35,7 +35,15 @@ export const OFFICIAL_MIRROR = "http://fashion-mnist.s3-website.eu-central-1.ama
 export const SYSTEM_DIR = "/usr/share/datasets/fashion-mnist";
 
 /** Which rung of the lookup order a dataset came from. */
-export type DataOrigin = "--data-dir" | "$FASHION_MNIST_DIR" | "system" | "cache" | "download";
+export type DataOrigin =
+  | "--data-dir"
+  | "$FASHION_MNIST_DIR"
+  | "system"
+  | "cache"
+  | "download"
+  /** In a browser: files the reader picked, or fetched from a URL next to the report. */
+  | "picked files"
+  | "url";
 
 /** A complete set of the four files. */
 export interface LocatedDataset {

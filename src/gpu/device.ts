@@ -28,7 +28,9 @@ export interface GpuOptions {
 /** Features used when the adapter has them (timestamps for `deno task perf`, f16 for kernels). */
 const OPTIONAL_FEATURES: GPUFeatureName[] = ["timestamp-query", "shader-f16"];
 
-const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+// STORAGE | COPY_SRC | COPY_DST as the spec's numbers: `GPUBufferUsage` does not exist in a
+// browser without WebGPU, and this module must still load there to say so.
+const STORAGE_USAGE = 0x80 | 0x04 | 0x08;
 
 /**
  * One WebGPU adapter and device: tensors, the pipeline cache, recorders and `read()`, the only
@@ -344,7 +346,8 @@ function readLimits(limits: GPUSupportedLimits): Record<string, number> {
  * point it at a private 0700 directory before the driver loads.
  */
 function ensureRuntimeDir(): void {
-  if (Deno.build.os !== "linux") return;
+  // In a browser (the report's re-run panel) there is no Deno and no driver environment to fix.
+  if (typeof Deno === "undefined" || Deno.build.os !== "linux") return;
   try {
     if (Deno.env.get("XDG_RUNTIME_DIR")) return;
     const dir = `/tmp/claimbench-runtime-${Deno.uid() ?? "user"}`;

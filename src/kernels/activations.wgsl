@@ -131,7 +131,7 @@ fn backward4(
     }
     let v = x4[i];
     let slope = select(vec4<f32>(params.leak), vec4<f32>(1.0), v > vec4<f32>(0.0));
-    let blocked = pre_clamp4(v) > vec4<f32>(params.maxv) & vec4<bool>(clamp);
+    let blocked = (pre_clamp4(v) > vec4<f32>(params.maxv)) & vec4<bool>(clamp);
     out4[i] = select(dy4[i] * slope, vec4<f32>(0.0), blocked);
   }
 }

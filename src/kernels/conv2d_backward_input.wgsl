@@ -172,8 +172,8 @@ fn main(
       let yc = oy0c - i32(t);
       let xa = ox0a - i32(s);
       let xc = ox0c - i32(s);
-      let oka = vec4<u32>(ya) < vec4<u32>(p.OH) & vec4<u32>(xa) < vec4<u32>(p.OW);
-      let okc = vec4<u32>(yc) < vec4<u32>(p.OH) & vec4<u32>(xc) < vec4<u32>(p.OW);
+      let oka = (vec4<u32>(ya) < vec4<u32>(p.OH)) & (vec4<u32>(xa) < vec4<u32>(p.OW));
+      let okc = (vec4<u32>(yc) < vec4<u32>(p.OH)) & (vec4<u32>(xc) < vec4<u32>(p.OW));
       var offa = select(vec4<u32>(0u), dba + vec4<u32>(ya) * p.OW + vec4<u32>(xa), oka);
       var offc = select(vec4<u32>(0u), dbc + vec4<u32>(yc) * p.OW + vec4<u32>(xc), okc);
       var i = wz + ((ky0 + S * t) * K + kx0 + S * s) * Q;

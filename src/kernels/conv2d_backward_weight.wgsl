@@ -82,7 +82,7 @@ fn cols_of(r: vec4<u32>) -> Cols {
 fn gather4(k: Cols, xb: i32, iy0: i32, ix0: i32) -> vec4<f32> {
   let iy = vec4<i32>(iy0) + k.ky;
   let ix = vec4<i32>(ix0) + k.kx;
-  let ok = k.live & vec4<u32>(iy) < vec4<u32>(p.H) & vec4<u32>(ix) < vec4<u32>(p.W);
+  let ok = k.live & (vec4<u32>(iy) < vec4<u32>(p.H)) & (vec4<u32>(ix) < vec4<u32>(p.W));
   let off = select(vec4<u32>(0u), vec4<u32>(vec4<i32>(xb) + k.xoff), ok);
   let v = select(vec4<f32>(0.0), vec4<f32>(x[off.x], x[off.y], x[off.z], x[off.w]), ok);
   return select(v, vec4<f32>(1.0), k.one);

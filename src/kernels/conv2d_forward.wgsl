@@ -161,8 +161,8 @@ fn main(
       let xa = ixa + i32(kx);
       let xc = ixc + i32(kx);
       // Negative coordinates wrap to huge unsigned values: one compare per axis.
-      let oka = vec4<u32>(ya) < vec4<u32>(p.H) & vec4<u32>(xa) < vec4<u32>(p.W);
-      let okc = vec4<u32>(yc) < vec4<u32>(p.H) & vec4<u32>(xc) < vec4<u32>(p.W);
+      let oka = (vec4<u32>(ya) < vec4<u32>(p.H)) & (vec4<u32>(xa) < vec4<u32>(p.W));
+      let okc = (vec4<u32>(yc) < vec4<u32>(p.H)) & (vec4<u32>(xc) < vec4<u32>(p.W));
       var offa = select(vec4<u32>(0u), xba + vec4<u32>(ya) * p.W + vec4<u32>(xa), oka);
       var offc = select(vec4<u32>(0u), xbc + vec4<u32>(yc) * p.W + vec4<u32>(xc), okc);
       var t = wz + (ky * K + kx) * Q;

@@ -69,7 +69,7 @@ fn act_backward4(a: Act, z: vec4<f32>, dy: vec4<f32>) -> vec4<f32> {
     return dy;
   }
   let slope = select(vec4<f32>(a.leak), vec4<f32>(1.0), z > vec4<f32>(0.0));
-  let blocked = act_pre_clamp4(a, z) > vec4<f32>(a.maxv) &
+  let blocked = (act_pre_clamp4(a, z) > vec4<f32>(a.maxv)) &
     vec4<bool>((a.flags & ACT_MAXV) != 0u);
   return select(dy * slope, vec4<f32>(0.0), blocked);
 }

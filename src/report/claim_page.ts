@@ -144,6 +144,42 @@ function momentsTable(perSeed: readonly MomentsSeed[]): string {
 <table><tr><th>quantity</th>${head}<th>lesson</th></tr>${rows.join("")}</table></section>`;
 }
 
+/** The file the re-run panel imports (`deno task build:web` writes it next to the pages). */
+export const WEB_BUNDLE_FILE = "claimbench-web.js";
+
+/**
+ * The "Re-run in this browser" panel: a placeholder the browser build fills in. The inline
+ * bootstrap imports the bundle only over http(s): browsers refuse ES modules from `file://`, and
+ * the page must stay error-free there (it says how to serve it instead).
+ */
+function rerunPanel(claim: ClaimResult): string {
+  return `<section id="rerun" class="rerun" data-claim="${
+    esc(claim.id)
+  }" data-seeds="${claim.seeds.length}">
+<h2>Re-run in this browser</h2>
+<p class="rerun-status muted">The same claim module, trainer and WGSL kernels can run on this
+browser's WebGPU. Loading the browser build…</p>
+</section>
+<script>
+(function () {
+  var panel = document.getElementById("rerun");
+  var status = panel.querySelector(".rerun-status");
+  if (location.protocol === "file:") {
+    status.textContent = "To re-run this claim in the browser, serve the report over http " +
+      "(deno task serve DIR, then open http://127.0.0.1:8000/) — browsers do not load " +
+      "modules from file:// pages.";
+    panel.dataset.state = "file";
+    return;
+  }
+  import("./${WEB_BUNDLE_FILE}").then(function (m) { return m.initRerun(panel); }).catch(function (e) {
+    status.textContent = "The browser build (${WEB_BUNDLE_FILE}) could not be loaded (" + e.message +
+      "); deno task report or deno task build:web writes it next to the pages.";
+    panel.dataset.state = "unavailable";
+  });
+})();
+</script>`;
+}
+
 /** The claim's page as HTML. */
 export function claimPage(claim: ClaimResult, meta: RunMeta): string {
   const checks = claimChecks(claim.evidence);
@@ -176,6 +212,8 @@ ${
       ? charts.map(chartSection).join("\n")
       : `<p class="muted">This claim's evidence has no chart; see the raw evidence in results.json.</p>`
   }
+
+${rerunPanel(claim)}
 
 <h2>Config</h2>
 <details><summary>The configuration this run used (${claim.mode} mode)</summary><pre>${

@@ -72,6 +72,11 @@ pre { background: #f6f8fa; padding: 10px 14px; overflow-x: auto; font-size: 12.5
 details summary { cursor: pointer; color: #1a5fb4; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 14px; }
 dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; }
+.rerun { margin-top: 36px; }
+.rerun-controls { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: center; margin: 8px 0; }
+.rerun-controls fieldset { border: 1px solid var(--line); border-radius: 4px; padding: 4px 10px; }
+.rerun-controls button { font: inherit; padding: 4px 14px; }
+.rerun-log { max-height: 14em; overflow-y: auto; }
 footer { margin-top: 48px; font-size: 13px; color: var(--muted); }
 `;
 
@@ -82,6 +87,7 @@ export function page(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${esc(title)}</title>
 <style>${CSS}</style>
 </head>

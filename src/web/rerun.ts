@@ -1,0 +1,257 @@
+/// <reference lib="dom" />
+/**
+ * The "Re-run in this browser" panel of a claim page: the same claim module, trainer and WGSL
+ * kernels as `deno task bench`, on the browser's WebGPU. Claims without data run in full; training
+ * claims take the four Fashion-MNIST IDX files from the reader (picked, gzip or raw) or from a URL
+ * next to the report. The result is judged by the same criterion and drawn with the same chart
+ * builders as the recorded one, with the browser's adapter named.
+ *
+ * @module
+ */
+
+import type { ClaimResult } from "../bench/results.ts";
+import { runClaim } from "../bench/runner.ts";
+import { DataError } from "../data/errors.ts";
+import { type FashionMnist, fashionMnistFromBytes } from "../data/fashion_mnist.ts";
+import { type GpuFashionMnist, uploadFashionMnist } from "../data/gpu_dataset.ts";
+import { FASHION_MNIST_FILES, type FileRole } from "../data/locate.ts";
+import { Gpu } from "../gpu/device.ts";
+import { NoAdapterError } from "../gpu/errors.ts";
+import { claimCharts } from "../report/claim_page.ts";
+import { badge, chartSection, esc, num } from "../report/html.ts";
+import { CLAIMS, DATA_FREE } from "./claims.ts";
+
+/** What a finished re-run leaves on `window.claimbenchRerun` (for tests and the curious). */
+export interface RerunOutcome {
+  result: ClaimResult;
+  adapter: string;
+}
+
+const ROLES = Object.keys(FASHION_MNIST_FILES) as FileRole[];
+
+/** How to get a WebGPU adapter, shown when the browser has none. */
+export const NO_WEBGPU_HELP =
+  "This browser has no WebGPU adapter, so the claim cannot re-run here; the recorded report above " +
+  "stays complete. WebGPU ships in Chrome and Edge 113+ (Windows, macOS, ChromeOS, Android), " +
+  "Safari 26 and Firefox 141+ on Windows; on Linux start Chrome with --enable-unsafe-webgpu " +
+  "--enable-features=Vulkan (or enable chrome://flags/#enable-unsafe-webgpu).";
+
+/** Which of the four files a picked file is, from its name (gzip or raw). */
+export function roleOfFileName(name: string): FileRole | null {
+  const base = name.toLowerCase().replace(/\.gz$/, "").replace(/.*[\\/]/, "");
+  for (const role of ROLES) {
+    const want = FASHION_MNIST_FILES[role];
+    // Also "train-images.idx3-ubyte" style names some mirrors use.
+    if (base === want || base === want.replace("-idx", ".idx")) return role;
+  }
+  return null;
+}
+
+/** Fashion-MNIST from picked files: all four roles must be present, matched by name. */
+export async function datasetFromFiles(files: readonly File[]): Promise<FashionMnist> {
+  const byRole = new Map<FileRole, File>();
+  for (const f of files) {
+    const role = roleOfFileName(f.name);
+    if (role) byRole.set(role, f);
+  }
+  const missing = ROLES.filter((r) => !byRole.has(r));
+  if (missing.length) {
+    throw new DataError(
+      "picked files",
+      `the four Fashion-MNIST files (${ROLES.map((r) => FASHION_MNIST_FILES[r]).join(", ")})`,
+      `no ${missing.map((r) => FASHION_MNIST_FILES[r]).join(", ")} among ${
+        files.map((f) => f.name).join(", ") || "no files"
+      }`,
+    );
+  }
+  const entries = await Promise.all(ROLES.map(async (role) => {
+    const f = byRole.get(role)!;
+    return [role, { path: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }] as const;
+  }));
+  return fashionMnistFromBytes(Object.fromEntries(entries) as never, "picked files", "(picked)");
+}
+
+/** Fashion-MNIST fetched from `base` (a directory URL): `<name>.gz`, else the raw `<name>`. */
+export async function datasetFromUrl(base: string): Promise<FashionMnist> {
+  const dir = base.endsWith("/") ? base : `${base}/`;
+  const entries = await Promise.all(ROLES.map(async (role) => {
+    for (const name of [`${FASHION_MNIST_FILES[role]}.gz`, FASHION_MNIST_FILES[role]]) {
+      const url = new URL(name, new URL(dir, location.href)).href;
+      const res = await fetch(url).catch(() => null);
+      if (res?.ok) return [role, { path: url, bytes: new Uint8Array(await res.arrayBuffer()) }];
+      await res?.body?.cancel();
+    }
+    throw new DataError(
+      `${dir}${FASHION_MNIST_FILES[role]}[.gz]`,
+      "a Fashion-MNIST IDX file served next to the report",
+      "not found (HTTP error or no server)",
+    );
+  }));
+  return fashionMnistFromBytes(Object.fromEntries(entries) as never, "url", dir);
+}
+
+/** The claim's config input with every training run's `epochs` set to `epochs`. */
+export function withEpochs(config: unknown, epochs: number): unknown {
+  if (config === null || typeof config !== "object") return config;
+  return Object.fromEntries(
+    Object.entries(config as Record<string, unknown>).map(([k, v]) =>
+      v !== null && typeof v === "object" && "epochs" in v ? [k, { ...v, epochs }] : [k, v]
+    ),
+  );
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  html = "",
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.innerHTML = html;
+  return e;
+}
+
+/** Sets up the panel `root` (`<section id="rerun" data-claim=… data-seeds=…>`). */
+export async function initRerun(root: HTMLElement): Promise<void> {
+  const status = root.querySelector<HTMLElement>(".rerun-status")!;
+  const say = (text: string) => (status.textContent = text);
+  const claim = CLAIMS.get(root.dataset.claim ?? "");
+  if (!claim) {
+    say(`This build does not know the claim "${root.dataset.claim}".`);
+    root.dataset.state = "unavailable";
+    return;
+  }
+  let gpu: Gpu;
+  try {
+    gpu = await Gpu.create();
+  } catch (err) {
+    say(
+      err instanceof NoAdapterError ? NO_WEBGPU_HELP : `WebGPU failed: ${(err as Error).message}`,
+    );
+    root.dataset.state = "no-webgpu";
+    return;
+  }
+  const training = !DATA_FREE.has(claim.id);
+  const recordedSeeds = Number(root.dataset.seeds ?? "3");
+  const controls = el("form", { class: "rerun-controls" });
+  controls.innerHTML = `
+<label>Seeds <select name="seeds">${
+    [1, 2, 3, 4, 5].map((n) =>
+      `<option value="${n}"${
+        n === Math.min(recordedSeeds, training ? 1 : 5) ? " selected" : ""
+      }>${n}</option>`
+    ).join("")
+  }</select></label>
+${
+    training
+      ? `<label>Epochs <select name="epochs"><option value="">as the lesson (the criterion's)</option>${
+        [1, 2, 3].map((n) => `<option value="${n}">${n}</option>`).join("")
+      }</select></label>
+<fieldset><legend>Fashion-MNIST</legend>
+<label>the four IDX files (gzip or raw): <input type="file" name="files" multiple></label><br>
+<label>or a URL next to the report: <input type="text" name="url" value="fashion-mnist/" size="28"></label>
+</fieldset>`
+      : ""
+  }
+<button type="submit" name="run">Re-run in this browser</button>
+<button type="button" name="cancel" disabled>Cancel</button>
+<progress max="1" value="0" hidden></progress>`;
+  const log = el("pre", { class: "rerun-log", hidden: "" });
+  const out = el("div", { class: "rerun-result" });
+  root.append(controls, log, out);
+  say(`Ready on ${gpu.adapterName}.${training ? " Training needs the dataset (below)." : ""}`);
+  root.dataset.state = "ready";
+
+  const runButton = controls.querySelector<HTMLButtonElement>('button[name="run"]')!;
+  const cancelButton = controls.querySelector<HTMLButtonElement>('button[name="cancel"]')!;
+  const progress = controls.querySelector("progress")!;
+  let abort: AbortController | null = null;
+  cancelButton.onclick = () =>
+    abort?.abort(new DOMException("cancelled by the reader", "AbortError"));
+
+  controls.onsubmit = async (event) => {
+    event.preventDefault();
+    const form = new FormData(controls);
+    const seeds = Number(form.get("seeds"));
+    const epochs = Number(form.get("epochs") || 0);
+    abort = new AbortController();
+    runButton.disabled = true;
+    cancelButton.disabled = false;
+    progress.hidden = false;
+    progress.removeAttribute("value"); // indeterminate until the first epoch
+    log.hidden = false;
+    log.textContent = "";
+    out.innerHTML = "";
+    root.dataset.state = "running";
+    const lines: string[] = [];
+    let epochsDone = 0;
+    const expectedEpochs = seeds * (epochs || 3);
+    const write = (m: string) => {
+      lines.push(m);
+      log.textContent = lines.slice(-12).join("\n");
+      if (/epoch \d+: valid/.test(m)) progress.value = Math.min(1, ++epochsDone / expectedEpochs);
+    };
+    const loaded: { data: Promise<GpuFashionMnist> | null } = { data: null };
+    const loadData = () =>
+      loaded.data ??= (async () => {
+        const files = [...(form.getAll("files") as File[])].filter((f) => f.size > 0);
+        write(
+          files.length ? `reading ${files.length} picked file(s)…` : `fetching ${form.get("url")}…`,
+        );
+        const cpu = files.length
+          ? await datasetFromFiles(files)
+          : await datasetFromUrl(String(form.get("url") ?? ""));
+        write(`dataset: ${cpu.train.count} train, ${cpu.valid.count} valid images`);
+        return uploadFashionMnist(gpu, cpu);
+      })();
+    try {
+      const configInput = epochs ? withEpochs(claim.config.parse({}), epochs) : undefined;
+      const result = await runClaim(gpu, claim, {
+        mode: "full",
+        seeds,
+        data: loadData,
+        log: write,
+        signal: abort.signal,
+        config: configInput,
+      });
+      if (abort.signal.aborted) {
+        say("Cancelled.");
+        root.dataset.state = "cancelled";
+        return;
+      }
+      showResult(out, result, gpu.adapterName, epochs);
+      (globalThis as { claimbenchRerun?: RerunOutcome }).claimbenchRerun = {
+        result,
+        adapter: gpu.adapterName,
+      };
+      say(`Done on ${gpu.adapterName}: ${result.verdict}.`);
+      root.dataset.state = "done";
+    } catch (err) {
+      say(`${(err as Error).name}: ${(err as Error).message}`);
+      root.dataset.state = "error";
+    } finally {
+      // The dataset lives as long as one re-run: GPU memory goes back when it ends.
+      const data = await loaded.data?.catch(() => null);
+      for (const split of data ? [data.train, data.valid] : []) {
+        gpu.destroy(split.images);
+        gpu.destroy(split.labels);
+      }
+      runButton.disabled = false;
+      cancelButton.disabled = true;
+      progress.hidden = true;
+    }
+  };
+}
+
+function showResult(out: HTMLElement, r: ClaimResult, adapter: string, epochs: number): void {
+  const h = r.headline;
+  const perSeed = h ? h.perSeed.map((v) => num(v)).join(", ") : "—";
+  out.innerHTML = `
+<div class="verdict verdict-${r.verdict}">
+<p>${badge(r.verdict)} <b>in this browser</b> (${esc(adapter)}, seeds ${r.seeds.join(", ")}${
+    epochs ? `, ${epochs} epoch(s): the criterion is the lesson's, so fewer epochs may fail it` : ""
+  }): ${esc(r.explanation)}</p>
+<p>${h ? `${esc(h.name)}: ${num(h.value)} (per seed ${perSeed})` : ""} · ${num(r.seconds, 3)} s</p>
+</div>
+${claimCharts(r).map(chartSection).join("\n")}`;
+}

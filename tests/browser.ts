@@ -215,7 +215,9 @@ export class Page {
 }
 
 async function readDevToolsUrl(stderr: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stderr.pipeThrough(new TextDecoderStream()).getReader();
+  // (cast: with the DOM lib in the same program, TextDecoderStream's writable type differs)
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const reader = stderr.pipeThrough(decoder).getReader();
   let seen = "";
   const deadline = setTimeout(() => reader.cancel(), 30_000);
   try {

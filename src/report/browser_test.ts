@@ -74,6 +74,8 @@ Deno.test({
           verdict,
         );
         assert.ok(await page.evaluate<number>("document.documentElement.scrollWidth") <= 1280, id);
+        // From file:// the re-run panel explains how to serve the report (modules need http).
+        assert.equal(await page.evaluate("document.getElementById('rerun').dataset.state"), "file");
         // Every embedded heatmap is a PNG the browser decodes, at the histogram's size.
         const sizes = await page.evaluate<string[]>(`Promise.all(
           [...document.querySelectorAll('image')].map(async (el) => {

@@ -25,6 +25,7 @@ import { grid2d } from "./gather.ts";
 import packCode from "./conv2d_pack.wgsl" with { type: "text" };
 import packDoutCode from "./conv2d_pack_dout.wgsl" with { type: "text" };
 import forwardCode from "./conv2d_forward.wgsl" with { type: "text" };
+import forwardC1Code from "./conv2d_forward_c1.wgsl" with { type: "text" };
 import inputCode from "./conv2d_backward_input.wgsl" with { type: "text" };
 import weightCode from "./conv2d_backward_weight.wgsl" with { type: "text" };
 import reduceCode from "./conv2d_reduce.wgsl" with { type: "text" };
@@ -82,6 +83,11 @@ export interface Conv2dKernels {
   /** dout → [N·OH·OW, F] vec4 rows of the packed buffer (for the weight gradient). */
   readonly packDout: Kernel;
   readonly forward: ByQuads;
+  /**
+   * Forward for one input channel, K 3, S 2, P 1, W % 4 == 0 (the first layer): the same sums
+   * in the same order as `forward`, with vector loads and stores.
+   */
+  readonly forwardC1: ByQuads;
   readonly backwardInput: ByQuads;
   /** Per-chunk partial sums of the weight and bias gradients. */
   readonly backwardWeight: ByQuads;
@@ -128,6 +134,7 @@ class Conv2dKernelSet implements Conv2dKernels {
     readonly pack: Kernel,
     readonly packDout: Kernel,
     readonly forward: ByQuads,
+    readonly forwardC1: ByQuads,
     readonly backwardInput: ByQuads,
     readonly backwardWeight: ByQuads,
     readonly reduce: Kernel,
@@ -168,20 +175,23 @@ export async function conv2dKernels(
     return Object.freeze(Object.fromEntries(heights.map((q, i) => [q, kernels[i]])));
   };
   const mm = { WG: t.wg, COLS: t.cols };
-  const [pack, packDout, forward, backwardInput, backwardWeight, reduce] = await Promise.all([
-    gpu.pipelines.get({ label: "conv2d_pack", code: packCode, constants: aux }),
-    gpu.pipelines.get({ label: "conv2d_pack_dout", code: packDoutCode, constants: aux }),
-    byQuads("conv2d_forward", forwardCode, t.quads, mm),
-    byQuads("conv2d_backward_input", inputCode, t.quads, mm),
-    byQuads("conv2d_backward_weight", weightCode, t.dwQuads, { WG: t.dwWg, COLS: t.dwCols }),
-    gpu.pipelines.get({ label: "conv2d_reduce", code: reduceCode, constants: aux }),
-  ]);
+  const [pack, packDout, forward, forwardC1, backwardInput, backwardWeight, reduce] = await Promise
+    .all([
+      gpu.pipelines.get({ label: "conv2d_pack", code: packCode, constants: aux }),
+      gpu.pipelines.get({ label: "conv2d_pack_dout", code: packDoutCode, constants: aux }),
+      byQuads("conv2d_forward", forwardCode, t.quads, mm),
+      byQuads("conv2d_forward_c1", forwardC1Code, t.quads, { WG: t.wg }),
+      byQuads("conv2d_backward_input", inputCode, t.quads, mm),
+      byQuads("conv2d_backward_weight", weightCode, t.dwQuads, { WG: t.dwWg, COLS: t.dwCols }),
+      gpu.pipelines.get({ label: "conv2d_reduce", code: reduceCode, constants: aux }),
+    ]);
   return new Conv2dKernelSet(
     gpu,
     t,
     pack,
     packDout,
     forward,
+    forwardC1,
     backwardInput,
     backwardWeight,
     reduce,
@@ -324,7 +334,8 @@ function* windows(
 /**
  * Records out [N, F, OH, OW] = conv2d(x [N, C, H, W], w [F, C, K, K]) + b [F] (b may be null).
  * `out` is overwritten. Tensors may be slices of larger buffers; `out` must not share a buffer
- * with x, w or b.
+ * with x, w or b. One-channel K3 S2 P1 convs with W % 4 == 0 take the `forwardC1` kernel
+ * (bit-identical) unless `options.generic` (for tests).
  */
 export function recordConv2dForward(
   rec: Recorder,
@@ -336,6 +347,7 @@ export function recordConv2dForward(
     out: GpuTensor<"f32">;
   },
   s: Conv2dShape,
+  options: { generic?: boolean } = {},
 ): void {
   checkTensors(t, s);
   const { N, C, H, W, F, K, S, P } = s;
@@ -351,7 +363,10 @@ export function recordConv2dForward(
     outerStride: KK,
   });
   const J = N * OH * OW;
-  const grid = grid2d(Math.ceil(J / (k.tuning.wg * k.tuning.cols)), 1);
+  const c1 = C === 1 && K === 3 && S === 2 && P === 1 && W % 4 === 0 && !options.generic;
+  const grid = c1
+    ? grid2d(Math.ceil((N * OH * OW / 2) / k.tuning.wg), 1)
+    : grid2d(Math.ceil(J / (k.tuning.wg * k.tuning.cols)), 1);
   for (let pass = 0; pass < plan.passes; pass++) {
     const c0 = pass * plan.per;
     for (const [fb0, count, window] of windows(packed, plan, pass)) {
@@ -378,7 +393,10 @@ export function recordConv2dForward(
         "conv2d_forward params",
         k.gpu,
       );
-      rec.dispatch(k.forward[Q], [t.x, window, params, t.out], [...grid, count]);
+      rec.dispatch((c1 ? k.forwardC1 : k.forward)[Q], [t.x, window, params, t.out], [
+        ...grid,
+        count,
+      ]);
     }
   }
 }

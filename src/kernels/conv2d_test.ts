@@ -32,6 +32,11 @@ const CASES: { s: Conv2dShape; bias?: boolean; dx?: boolean; db?: boolean }[] = 
   { s: { N: 3, C: 16, H: 7, W: 7, F: 32, K: 3, S: 2, P: 1 } },
   { s: { N: 3, C: 32, H: 4, W: 4, F: 64, K: 3, S: 2, P: 1 } },
   { s: { N: 3, C: 64, H: 2, W: 2, F: 10, K: 3, S: 2, P: 1 } },
+  // One channel, K3 S2 P1, W % 4 == 0 (the vector first-layer kernel): odd H, F not a multiple
+  // of 4, F over several filter blocks, a single row.
+  { s: { N: 5, C: 1, H: 9, W: 12, F: 5, K: 3, S: 2, P: 1 }, dx: false },
+  { s: { N: 2, C: 1, H: 6, W: 8, F: 19, K: 3, S: 2, P: 1 }, bias: false, db: false, dx: false },
+  { s: { N: 3, C: 1, H: 1, W: 4, F: 3, K: 3, S: 2, P: 1 }, dx: false },
   // nb 10's first conv (K5 P2) and a stride-1 K5; K1 P0 S1; N = 1.
   { s: { N: 2, C: 1, H: 28, W: 28, F: 8, K: 5, S: 2, P: 2 } },
   { s: { N: 2, C: 3, H: 11, W: 10, F: 6, K: 5, S: 1, P: 2 } },
@@ -307,5 +312,37 @@ Deno.test({
     rec.submit();
     await gpu.sync();
     for (const v of made) gpu.destroy(v);
+  },
+});
+
+Deno.test({
+  name: "the one-channel K3 S2 P1 forward kernel is bit-identical to the generic one",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const rng = new Rng(31);
+    for (const tuning of TUNINGS) {
+      const k = await conv2dKernels(gpu, tuning);
+      for (const s of CASES.map((c) => c.s).filter((s) => s.C === 1 && s.K === 3 && s.S === 2)) {
+        const { OH, OW } = conv2dOutSize(s);
+        const x = gpu.upload(randomArray(rng, s.N * s.H * s.W), [s.N, 1, s.H, s.W], {
+          dtype: "f32",
+        });
+        const w = gpu.upload(randomArray(rng, s.F * 9), [s.F, 1, 3, 3], { dtype: "f32" });
+        const b = gpu.upload(randomArray(rng, s.F), [s.F], { dtype: "f32" });
+        const outs = [0, 1].map(() =>
+          gpu.upload(new Float32Array(s.N * s.F * OH * OW).fill(NaN), [s.N, s.F, OH, OW], {
+            dtype: "f32",
+          })
+        );
+        const rec = gpu.recorder("c1 vs generic");
+        recordConv2dForward(rec, k, { x, w, b, out: outs[0] }, s);
+        recordConv2dForward(rec, k, { x, w, b, out: outs[1] }, s, { generic: true });
+        rec.submit();
+        const [fast, generic] = [await gpu.read(outs[0]), await gpu.read(outs[1])];
+        assert.deepStrictEqual(fast, generic, `${JSON.stringify(s)} ${JSON.stringify(tuning)}`);
+        for (const t of [x, w, b, ...outs]) gpu.destroy(t);
+      }
+    }
   },
 });

@@ -1,0 +1,106 @@
+// Conv2d forward for ONE input channel with K 3, S 2, P 1 and W % 4 == 0 (the lesson's first
+// layer, 1 → 8 filters on 28×28), the same sums as conv2d_forward.wgsl in the same order:
+//   out[n, f, oy, ox] = fma chain from b[f] over (ky, kx) of w[f, 0, ky, kx] · x[n, 0, iy, ix],
+// padding taps included as fma(w, 0, acc), so results are bit-identical to the generic kernel.
+// The generic kernel gathers nine scalars per output position and stores each filter with a
+// scalar store; with one channel that is all it does (~2 GFLOP/s on lavapipe). Here an
+// invocation owns two neighbouring outputs (ox = 2k, 2k + 1) of one row: their 3×5 input window
+// is input columns 4k − 1 … 4k + 3 of three rows, i.e. one aligned vec4 per row plus the last
+// component of the vec4 before it, and each filter's pair of outputs is one vec2 store.
+// Weights come from the same packed uniform window (conv2d_pack.wgsl) as the generic kernel.
+
+override WG: u32 = 64; // invocations per workgroup
+override Q: u32 = 2; // filter quads per block (the pack's Q): 4·Q filters per workgroup
+
+struct Params {
+  N: u32,
+  C: u32, // 1
+  H: u32,
+  W: u32, // a multiple of 4
+  F: u32,
+  K: u32, // 3
+  S: u32, // 2
+  P: u32, // 1
+  OH: u32,
+  OW: u32, // W / 2
+  J: u32, // N·OH·OW
+  c0: u32, // 0
+  CC: u32, // 1
+  fb0: u32, // first filter block (of 4·Q filters) of this dispatch
+  BS: u32, // vec4 slots per filter block in wt
+  accumulate: u32, // 0 (one channel: one pass)
+  bias_at: u32, // slot of the bias within a block: K·K·Q
+}
+
+@group(0) @binding(0) var<storage, read> x4: array<vec4<f32>>; // [N, 1, H, W] as vec4s
+@group(0) @binding(1) var<uniform> wt: array<vec4<f32>, 4096>; // as in conv2d_forward.wgsl
+@group(0) @binding(2) var<uniform> p: Params;
+@group(0) @binding(3) var<storage, read_write> out2: array<vec2<f32>>; // [N, F, OH, OW] as vec2s
+
+/** Input columns 4k − 1 … 4k + 3 of row iy (zeros outside the image). */
+struct Row {
+  prev: f32, // column 4k − 1
+  cur: vec4<f32>, // columns 4k … 4k + 3
+}
+
+fn load_row(n: u32, iy: i32, k: u32) -> Row {
+  let W4 = p.W / 4u;
+  let inside = iy >= 0 && u32(iy) < p.H;
+  let at = (n * p.H + u32(select(0, iy, inside))) * W4 + k;
+  let cur = select(vec4<f32>(0.0), x4[at], inside);
+  let prev = select(0.0, x4[select(at, at - 1u, k > 0u)].w, inside && k > 0u);
+  return Row(prev, cur);
+}
+
+/** Row ky's three taps (kx = 0, 1, 2 in order) for both outputs; t is the (ky, 0) weight slot. */
+fn taps(a: ptr<function, vec4<f32>>, b: ptr<function, vec4<f32>>, v: Row, t: u32) {
+  *a = fma(wt[t], vec4<f32>(v.prev), *a);
+  *a = fma(wt[t + Q], vec4<f32>(v.cur.x), *a);
+  *a = fma(wt[t + 2u * Q], vec4<f32>(v.cur.y), *a);
+  *b = fma(wt[t], vec4<f32>(v.cur.y), *b);
+  *b = fma(wt[t + Q], vec4<f32>(v.cur.z), *b);
+  *b = fma(wt[t + 2u * Q], vec4<f32>(v.cur.w), *b);
+}
+
+@compute @workgroup_size(WG)
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) lane: u32,
+) {
+  // One invocation per (n, oy, k); z picks the filter block.
+  let half = p.OW / 2u;
+  let i = (wid.x + wid.y * nwg.x) * WG + lane;
+  let f0 = (p.fb0 + wid.z) * 4u * Q;
+  if (i >= p.N * p.OH * half || f0 >= p.F) {
+    return;
+  }
+  let k = i % half;
+  let row = i / half;
+  let oy = row % p.OH;
+  let n = row / p.OH;
+  let iy = i32(2u * oy) - 1;
+  let r0 = load_row(n, iy, k);
+  let r1 = load_row(n, iy + 1, k);
+  let r2 = load_row(n, iy + 2, k);
+  let wz = wid.z * p.BS;
+  let OHW = p.OH * p.OW;
+  for (var q = 0u; q < Q; q++) {
+    let f = f0 + 4u * q;
+    if (f >= p.F) {
+      break;
+    }
+    var a = wt[wz + p.bias_at + q]; // output 2k, 4 filters
+    var b = a; // output 2k + 1
+    taps(&a, &b, r0, wz + q);
+    taps(&a, &b, r1, wz + 3u * Q + q);
+    taps(&a, &b, r2, wz + 6u * Q + q);
+    // out[n, f + j, oy, 2k … 2k + 1] is vec2 number ((n·F + f + j)·OHW + oy·OW + 2k) / 2.
+    let at = ((n * p.F + f) * OHW + oy * p.OW) / 2u + k;
+    for (var j = 0u; j < 4u; j++) {
+      if (f + j < p.F) {
+        out2[at + j * (OHW / 2u)] = vec2<f32>(a[j], b[j]);
+      }
+    }
+  }
+}

@@ -255,6 +255,18 @@ Deno.test({
       console.log(`max relative loss difference ${Math.max(...diffs)}`);
       assert.ok(Math.max(...diffs) <= 1e-3, `max loss difference ${Math.max(...diffs)} > 1e-3`);
       assert.deepEqual(page.errors(), []);
+
+      // Cancel: seed 2 is not memoised, so it trains; the abort lands before its first batch.
+      await page.evaluate(`
+        document.querySelector('.rerun-controls [name=seeds]').value = '2';
+        document.querySelector('button[name=run]').click();
+        document.querySelector('button[name=cancel]').click();
+        true`);
+      assert.equal(await waitState(page, (s) => s !== "running", 120), "cancelled");
+      assert.match(
+        await page.evaluate<string>("document.querySelector('.rerun-status').textContent"),
+        /Cancelled/,
+      );
     } finally {
       await browser.close();
       await server.shutdown();

@@ -28,6 +28,7 @@ import forwardCode from "./conv2d_forward.wgsl" with { type: "text" };
 import forwardC1Code from "./conv2d_forward_c1.wgsl" with { type: "text" };
 import inputCode from "./conv2d_backward_input.wgsl" with { type: "text" };
 import weightCode from "./conv2d_backward_weight.wgsl" with { type: "text" };
+import weightC1Code from "./conv2d_backward_weight_c1.wgsl" with { type: "text" };
 import reduceCode from "./conv2d_reduce.wgsl" with { type: "text" };
 
 /**
@@ -91,6 +92,11 @@ export interface Conv2dKernels {
   readonly backwardInput: ByQuads;
   /** Per-chunk partial sums of the weight and bias gradients. */
   readonly backwardWeight: ByQuads;
+  /**
+   * The same partials for one input channel, K 3, S 2, P 1, W % 4 == 0 and an even chunk, in
+   * the same order, reading dout in place (no pack_dout pass).
+   */
+  readonly backwardWeightC1: Kernel;
   /** Adds the partial sums in chunk order to dw and db. */
   readonly reduce: Kernel;
   /**
@@ -137,6 +143,7 @@ class Conv2dKernelSet implements Conv2dKernels {
     readonly forwardC1: ByQuads,
     readonly backwardInput: ByQuads,
     readonly backwardWeight: ByQuads,
+    readonly backwardWeightC1: Kernel,
     readonly reduce: Kernel,
   ) {}
 
@@ -175,7 +182,16 @@ export async function conv2dKernels(
     return Object.freeze(Object.fromEntries(heights.map((q, i) => [q, kernels[i]])));
   };
   const mm = { WG: t.wg, COLS: t.cols };
-  const [pack, packDout, forward, forwardC1, backwardInput, backwardWeight, reduce] = await Promise
+  const [
+    pack,
+    packDout,
+    forward,
+    forwardC1,
+    backwardInput,
+    backwardWeight,
+    backwardWeightC1,
+    reduce,
+  ] = await Promise
     .all([
       gpu.pipelines.get({ label: "conv2d_pack", code: packCode, constants: aux }),
       gpu.pipelines.get({ label: "conv2d_pack_dout", code: packDoutCode, constants: aux }),
@@ -183,6 +199,11 @@ export async function conv2dKernels(
       byQuads("conv2d_forward_c1", forwardC1Code, t.quads, { WG: t.wg }),
       byQuads("conv2d_backward_input", inputCode, t.quads, mm),
       byQuads("conv2d_backward_weight", weightCode, t.dwQuads, { WG: t.dwWg, COLS: t.dwCols }),
+      gpu.pipelines.get({
+        label: "conv2d_backward_weight_c1",
+        code: weightC1Code,
+        constants: { WG: t.dwWg },
+      }),
       gpu.pipelines.get({ label: "conv2d_reduce", code: reduceCode, constants: aux }),
     ]);
   return new Conv2dKernelSet(
@@ -194,6 +215,7 @@ export async function conv2dKernels(
     forwardC1,
     backwardInput,
     backwardWeight,
+    backwardWeightC1,
     reduce,
   );
 }
@@ -517,7 +539,9 @@ export function weightPlan(
 
 /**
  * Records only the accumulated weight and bias gradients (dw += …, and db += … when db is not
- * null) of {@link recordConv2dBackward}. Tensor sizes are not checked here.
+ * null) of {@link recordConv2dBackward}. Tensor sizes are not checked here. One-channel K3 S2 P1
+ * convs with W % 4 == 0 (and an even chunk) take the `backwardWeightC1` kernel (bit-identical)
+ * unless `options.generic` (for tests).
  */
 export function recordConv2dWeightGradient(
   rec: Recorder,
@@ -529,28 +553,39 @@ export function recordConv2dWeightGradient(
     db: GpuTensor<"f32"> | null;
   },
   s: Conv2dShape,
+  options: { generic?: boolean } = {},
 ): void {
   const { N, C, H, W, F, K, S, P } = s;
   const { OH, OW } = conv2dOutSize(s);
   const R = C * K * K;
   const J = N * OH * OW;
   const plan = weightPlan({ R1: R + 1, F, J }, k.tuning);
-  // dout as [J, NB·Q] vec4 over 4 filters: one vec4 load per 4 filters in the GEMM.
-  const row = plan.NB * plan.Q;
-  const dt = k.workspace("packed", J * row);
-  const packParams = u32s([F, OH * OW, row, J * row], "conv2d_pack_dout params", k.gpu);
-  rec.dispatch(k.packDout, [t.dout, packParams, dt], grid2d(J * row, k.tuning.auxWg));
-  const part = k.workspace("partials", Math.ceil((plan.Z * F * (R + 1)) / 4));
+  const c1 = C === 1 && K === 3 && S === 2 && P === 1 && W % 4 === 0 && plan.JC % 2 === 0 &&
+    !options.generic;
   const params = u32s(
     [N, C, H, W, F, K, S, P, OH, OW, J, plan.JC, plan.Z, plan.NB, plan.XB],
     "conv2d_backward_weight params",
     k.gpu,
   );
-  rec.dispatch(
-    k.backwardWeight[plan.Q],
-    [t.x, dt.prefix([J * row * 4]), params, part],
-    grid2d(plan.Z * plan.NB * plan.XB, k.tuning.dwWg),
-  );
+  const part = k.workspace("partials", Math.ceil((plan.Z * F * (R + 1)) / 4));
+  if (c1) {
+    rec.dispatch(
+      k.backwardWeightC1,
+      [t.x, t.dout, params, part],
+      grid2d(plan.Z * Math.ceil(F / 4), k.tuning.dwWg),
+    );
+  } else {
+    // dout as [J, NB·Q] vec4 over 4 filters: one vec4 load per 4 filters in the GEMM.
+    const row = plan.NB * plan.Q;
+    const dt = k.workspace("packed", J * row);
+    const packParams = u32s([F, OH * OW, row, J * row], "conv2d_pack_dout params", k.gpu);
+    rec.dispatch(k.packDout, [t.dout, packParams, dt], grid2d(J * row, k.tuning.auxWg));
+    rec.dispatch(
+      k.backwardWeight[plan.Q],
+      [t.x, dt.prefix([J * row * 4]), params, part],
+      grid2d(plan.Z * plan.NB * plan.XB, k.tuning.dwWg),
+    );
+  }
   const reduceParams = u32s([F, R, plan.Z, t.db !== null ? 1 : 0], "conv2d_reduce params", k.gpu);
   rec.dispatch(
     k.reduce,

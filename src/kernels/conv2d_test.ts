@@ -11,6 +11,7 @@ import {
   DEFAULT_CONV2D_TUNING,
   recordConv2dBackward,
   recordConv2dForward,
+  recordConv2dWeightGradient,
   weightPlan,
 } from "./conv2d.ts";
 
@@ -342,6 +343,38 @@ Deno.test({
         const [fast, generic] = [await gpu.read(outs[0]), await gpu.read(outs[1])];
         assert.deepStrictEqual(fast, generic, `${JSON.stringify(s)} ${JSON.stringify(tuning)}`);
         for (const t of [x, w, b, ...outs]) gpu.destroy(t);
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "the one-channel K3 S2 P1 weight-gradient kernel is bit-identical to the generic one",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const rng = new Rng(32);
+    for (const tuning of TUNINGS) {
+      const k = await conv2dKernels(gpu, tuning);
+      for (const s of CASES.map((c) => c.s).filter((s) => s.C === 1 && s.K === 3 && s.S === 2)) {
+        const { OH, OW } = conv2dOutSize(s);
+        const up = (a: Float32Array, shape: number[]) => gpu.upload(a, shape, { dtype: "f32" });
+        const x = up(randomArray(rng, s.N * s.H * s.W), [s.N, 1, s.H, s.W]);
+        const dout = up(randomArray(rng, s.N * s.F * OH * OW), [s.N, s.F, OH, OW]);
+        const dw0 = randomArray(rng, s.F * 9), db0 = randomArray(rng, s.F);
+        const grads = [0, 1].map(() => ({ dw: up(dw0, [s.F, 1, 3, 3]), db: up(db0, [s.F]) }));
+        // Separate submits: both paths share the kernels' partials workspace.
+        for (const [i, generic] of [[0, false], [1, true]] as const) {
+          const rec = gpu.recorder("c1 dw vs generic");
+          recordConv2dWeightGradient(rec, k, { x, dout, ...grads[i] }, s, { generic });
+          rec.submit();
+        }
+        const what = `${JSON.stringify(s)} ${JSON.stringify(tuning)}`;
+        for (const name of ["dw", "db"] as const) {
+          const [fast, generic] = [await gpu.read(grads[0][name]), await gpu.read(grads[1][name])];
+          assert.deepStrictEqual(fast, generic, `${name} ${what}`);
+        }
+        for (const t of [x, dout, ...grads.flatMap((g) => [g.dw, g.db])]) gpu.destroy(t);
       }
     }
   },

@@ -59,6 +59,14 @@ export interface TrainEnv {
 
 const memo = new Map<string, Promise<TrainRun>>();
 
+/**
+ * Forgets the memoised runs: the browser's re-run panel calls it before each run, since the reader
+ * may have picked other data since (in a bench process the data never changes).
+ */
+export function forgetTrainRuns(): void {
+  memo.clear();
+}
+
 /** Trains `config` with `seed` (memoised per process). */
 export function trainRun(
   env: TrainEnv,

@@ -11,6 +11,7 @@
 
 import type { ClaimResult } from "../bench/results.ts";
 import { runClaim } from "../bench/runner.ts";
+import { forgetTrainRuns } from "../bench/training.ts";
 import { DataError } from "../data/errors.ts";
 import { type FashionMnist, fashionMnistFromBytes } from "../data/fashion_mnist.ts";
 import { type GpuFashionMnist, uploadFashionMnist } from "../data/gpu_dataset.ts";
@@ -204,6 +205,7 @@ ${
         write(`dataset: ${cpu.train.count} train, ${cpu.valid.count} valid images`);
         return uploadFashionMnist(gpu, cpu);
       })();
+    forgetTrainRuns(); // the data may differ from the last re-run's
     try {
       const configInput = epochs ? withEpochs(claim.config.parse({}), epochs) : undefined;
       const result = await runClaim(gpu, claim, {

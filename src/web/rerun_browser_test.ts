@@ -256,7 +256,8 @@ Deno.test({
       assert.ok(Math.max(...diffs) <= 1e-3, `max loss difference ${Math.max(...diffs)} > 1e-3`);
       assert.deepEqual(page.errors(), []);
 
-      // Cancel: seed 2 is not memoised, so it trains; the abort lands before its first batch.
+      // Cancel: runs are not memoised across re-runs, so this one trains; the abort lands before
+      // its first batch.
       await page.evaluate(`
         document.querySelector('.rerun-controls [name=seeds]').value = '2';
         document.querySelector('button[name=run]').click();

@@ -32,6 +32,8 @@ export interface CheckRow {
   /** Whether this row fails the gate. */
   failing: boolean;
   explanation: string;
+  /** Wall time of the claim in this run. */
+  seconds: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export function checkAgainstBaseline(results: Results, baseline: Results | null)
       status,
       failing,
       explanation: c.explanation,
+      seconds: c.seconds,
     });
     if (c.verdict === "error") return row("error", true);
     if (!b) return row("new", false);
@@ -93,7 +96,15 @@ function comparableBaseline(c: ClaimResult, b: ClaimResult): number | undefined 
 
 /** The check table as text, one claim per line. */
 export function formatCheckTable(rows: readonly CheckRow[]): string {
-  const header = ["claim", "lesson #", "measured (mean ± std)", "verdict", "baseline", "status"];
+  const header = [
+    "claim",
+    "lesson #",
+    "measured (mean ± std)",
+    "verdict",
+    "baseline",
+    "status",
+    "time",
+  ];
   const cells = rows.map((r) => [
     r.id,
     r.claimNumbers.join(","),
@@ -101,6 +112,7 @@ export function formatCheckTable(rows: readonly CheckRow[]): string {
     r.verdict,
     r.baseline,
     r.failing ? `${r.status} ✗` : r.status,
+    `${r.seconds.toFixed(1)} s`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();

@@ -121,6 +121,12 @@ async function main(args: string[]): Promise<number> {
         `results in ${flags.out}/results.json, report in ${pages[0]}\n`,
     );
     console.log(formatCheckTable(rows));
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    console.log(
+      `GPU memory: peak ${mib(gpu.peakBytesAllocated)}, ${
+        mib(gpu.bytesAllocated)
+      } still allocated at the end (dataset, cached uniforms)`,
+    );
     for (const r of rows) if (r.verdict !== "pass") console.log(`\n${r.id}: ${r.explanation}`);
   }
   if (flags.check) {

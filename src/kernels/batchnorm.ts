@@ -107,6 +107,9 @@ export class BatchNormKernels {
   /** apply and backDx on vec4s: used when N·C·H·W % 4 == 0 and H·W ≥ 3. */
   readonly apply4: Kernel;
   readonly backDx4: Kernel;
+  /** The same per channel (workgroup = chunk of one channel): used when H·W % 4 == 0. */
+  readonly applyChan4: Kernel;
+  readonly backDxChan4: Kernel;
   /** stats and backStats on vec4s: used when H·W % 4 == 0. */
   readonly stats4: Kernel;
   readonly backStats4: Kernel;
@@ -125,6 +128,8 @@ export class BatchNormKernels {
       backDx: Kernel;
       apply4: Kernel;
       backDx4: Kernel;
+      applyChan4: Kernel;
+      backDxChan4: Kernel;
       stats4: Kernel;
       backStats4: Kernel;
     },
@@ -139,6 +144,8 @@ export class BatchNormKernels {
     this.backDx = k.backDx;
     this.apply4 = k.apply4;
     this.backDx4 = k.backDx4;
+    this.applyChan4 = k.applyChan4;
+    this.backDxChan4 = k.backDxChan4;
     this.stats4 = k.stats4;
     this.backStats4 = k.backStats4;
     this.scratch = new ScratchBuffers(gpu, "batchnorm.scratch");
@@ -180,6 +187,8 @@ export async function batchNormKernels(
     backDx,
     apply4,
     backDx4,
+    applyChan4,
+    backDxChan4,
     stats4,
     backStats4,
   ] = await Promise.all([
@@ -191,6 +200,8 @@ export async function batchNormKernels(
     get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise),
     get("batchnorm_apply", actFnCode + applyCode, elementwise, "main4"),
     get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise, "main4"),
+    get("batchnorm_apply", actFnCode + applyCode, elementwise, "chan4"),
+    get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise, "chan4"),
     get("batchnorm_stats", statsCode, reduce, "main4"),
     get("batchnorm_backward_stats", actFnCode + backStatsCode, reduce, "main4"),
   ]);
@@ -203,6 +214,8 @@ export async function batchNormKernels(
     backDx,
     apply4,
     backDx4,
+    applyChan4,
+    backDxChan4,
     stats4,
     backStats4,
   });
@@ -261,9 +274,11 @@ export function recordBatchNormForward(
   const vec4s = count % 4 === 0 && HW >= 3;
   const pa = gpu.uniform(withAct([count, s.C, HW, HW % 4 === 0 ? 1 : 0], act), "batchnorm_apply");
   rec.dispatch(
-    vec4s ? k.apply4 : k.apply,
+    vecStats ? k.applyChan4 : vec4s ? k.apply4 : k.apply,
     [pa, t.x, t.mean, t.rstd, t.mults, t.adds, t.y],
-    grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
+    vecStats
+      ? chanGrid(k, M / 4, s.C)
+      : grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
   );
 }
 
@@ -337,10 +352,17 @@ export function recordBatchNormBackward(
     "batchnorm_dx.params",
   );
   rec.dispatch(
-    vec4s ? k.backDx4 : k.backDx,
+    vecStats ? k.backDxChan4 : vec4s ? k.backDx4 : k.backDx,
     [pd, t.x, t.dy, t.mean, t.rstd, t.mults, sums, t.dx, adds],
-    grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
+    vecStats
+      ? chanGrid(k, M / 4, s.C)
+      : grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
   );
+}
+
+/** Workgroups of the per-channel elementwise kernels: [chunks of m4 vec4s, C]. */
+function chanGrid(k: BatchNormKernels, m4: number, C: number): [number, number] {
+  return [Math.ceil(m4 / (k.tuning.workgroupSize * k.tuning.perInvocation)), C];
 }
 
 /**

@@ -113,3 +113,43 @@ fn main4(
     }
   }
 }
+
+// chan4: the same per-element formula as main4 for H·W % 4 == 0, with workgroup (g, c) covering
+// vec4s g·WG·PER … of channel c only (m = n·H·W/4 + hw walked without division, as in
+// batchnorm_stats.wgsl). The channel's mean, scale and shift are then the same for every lane,
+// so lavapipe loads them once instead of per lane and per element as main4 must.
+@compute @workgroup_size(WG)
+fn chan4(
+  @builtin(local_invocation_index) j: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+) {
+  let c = wid.y;
+  let HW4 = params.HW / 4u;
+  let M4 = params.count / 4u / params.C;
+  var m = wid.x * WG * PER + j;
+  if (m >= M4 || c >= params.C) {
+    return;
+  }
+  var n = m / HW4;
+  var hw = m - n * HW4;
+  let step_n = WG / HW4;
+  let step_hw = WG - step_n * HW4;
+  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  let mu = vec4<f32>(mean[c]);
+  let scale = vec4<f32>(rstd[c] * mults[c]);
+  let shift = vec4<f32>(adds[c]);
+  for (var k = 0u; k < PER; k++) {
+    if (m >= M4) {
+      return;
+    }
+    let e = (n * params.C + c) * HW4 + hw;
+    y4[e] = act_forward4(a, (x4[e] - mu) * scale + shift);
+    m += WG;
+    hw += step_hw;
+    n += step_n;
+    if (hw >= HW4) {
+      hw -= HW4;
+      n += 1u;
+    }
+  }
+}

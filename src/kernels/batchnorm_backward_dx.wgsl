@@ -160,3 +160,56 @@ fn main4(
     }
   }
 }
+
+// chan4: the same per-element formula as main4 for H·W % 4 == 0, with workgroup (g, c) covering
+// vec4s g·WG·PER … of channel c only (walked as in batchnorm_apply.wgsl's chan4), so the
+// channel's constants are loaded once for all lanes instead of per lane and per element.
+@compute @workgroup_size(WG)
+fn chan4(
+  @builtin(local_invocation_index) j: u32,
+  @builtin(workgroup_id) wid: vec3<u32>,
+) {
+  let c = wid.y;
+  let HW4 = params.HW / 4u;
+  let M4 = params.count / 4u / params.C;
+  var m = wid.x * WG * PER + j;
+  if (m >= M4 || c >= params.C) {
+    return;
+  }
+  var n = m / HW4;
+  var hw = m - n * HW4;
+  let step_n = WG / HW4;
+  let step_hw = WG - step_n * HW4;
+  let through = params.through_stats != 0u;
+  let inv_m = 1.0 / f32(params.M);
+  let act = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  let a = chan_of(c);
+  let mu = vec4<f32>(a.m);
+  let r = vec4<f32>(a.r);
+  let kk = vec4<f32>(a.k);
+  let s0 = vec4<f32>(a.s0);
+  let s1 = vec4<f32>(a.s1);
+  let sh = vec4<f32>(a.b);
+  for (var k = 0u; k < PER; k++) {
+    if (m >= M4) {
+      return;
+    }
+    let e = (n * params.C + c) * HW4 + hw;
+    var g = dy4[e];
+    if ((act.flags & ACT_ON) != 0u) {
+      g = act_backward4(act, (x4[e] - mu) * kk + sh, g);
+    }
+    if (through) {
+      let xhat = (x4[e] - mu) * r;
+      g -= (s0 + xhat * s1) * inv_m;
+    }
+    dx4[e] = kk * g;
+    m += WG;
+    hw += step_hw;
+    n += step_n;
+    if (hw >= HW4) {
+      hw -= HW4;
+      n += 1u;
+    }
+  }
+}

@@ -587,9 +587,11 @@ export function recordConv2dWeightGradient(
     );
   }
   const reduceParams = u32s([F, R, plan.Z, t.db !== null ? 1 : 0], "conv2d_reduce params", k.gpu);
+  // Without db another buffer fills its binding, never written: not dw, since WebGPU forbids two
+  // overlapping writable bindings in one dispatch (Dawn rejects it; wgpu does not check).
   rec.dispatch(
     k.reduce,
-    [part, reduceParams, t.dw, t.db ?? t.dw],
+    [part, reduceParams, t.dw, t.db ?? k.workspace("packed", 1)],
     grid2d(F * (R + 1), k.tuning.auxWg),
   );
 }

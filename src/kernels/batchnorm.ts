@@ -55,6 +55,12 @@ export interface BatchNormTuning {
   chunkPerInvocation?: number;
   /** Fan-in of the in-workgroup merge tree (default 16; ≥ 2). */
   fanIn?: number;
+  /**
+   * Elementwise passes with one channel per workgroup when H·W % 4 == 0 (default true: its
+   * constants load once per workgroup); false keeps the flat vec4 passes. Same per-element
+   * arithmetic either way (bit-identical, tested).
+   */
+  perChannel?: boolean;
 }
 
 /**
@@ -167,6 +173,7 @@ export async function batchNormKernels(
     perInvocation: tuning.perInvocation ?? 4,
     chunkPerInvocation: tuning.chunkPerInvocation ?? 16,
     fanIn: tuning.fanIn ?? 16,
+    perChannel: tuning.perChannel ?? true,
   };
   checkTuning("batchNorm", t);
   const WG = t.workgroupSize;
@@ -273,10 +280,11 @@ export function recordBatchNormForward(
   );
   const vec4s = count % 4 === 0 && HW >= 3;
   const pa = gpu.uniform(withAct([count, s.C, HW, HW % 4 === 0 ? 1 : 0], act), "batchnorm_apply");
+  const chan = vecStats && k.tuning.perChannel;
   rec.dispatch(
-    vecStats ? k.applyChan4 : vec4s ? k.apply4 : k.apply,
+    chan ? k.applyChan4 : vec4s ? k.apply4 : k.apply,
     [pa, t.x, t.mean, t.rstd, t.mults, t.adds, t.y],
-    vecStats
+    chan
       ? chanGrid(k, M / 4, s.C)
       : grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
   );
@@ -351,10 +359,11 @@ export function recordBatchNormBackward(
     withAct([count, s.C, HW, M, through ? 1 : 0, HW % 4 === 0 ? 1 : 0], act),
     "batchnorm_dx.params",
   );
+  const chan = vecStats && k.tuning.perChannel;
   rec.dispatch(
-    vecStats ? k.backDxChan4 : vec4s ? k.backDx4 : k.backDx,
+    chan ? k.backDxChan4 : vec4s ? k.backDx4 : k.backDx,
     [pd, t.x, t.dy, t.mean, t.rstd, t.mults, sums, t.dx, adds],
-    vecStats
+    chan
       ? chanGrid(k, M / 4, s.C)
       : grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
   );
@@ -439,6 +448,7 @@ function checkTensors(
 
 function checkTuning(what: string, tuning: Required<BatchNormTuning>): void {
   for (const [name, v] of Object.entries(tuning)) {
+    if (typeof v !== "number") continue; // perChannel: a switch, not a size
     if (!Number.isInteger(v) || v < (name === "fanIn" ? 2 : 1) || v > 1024) {
       throw new RangeError(`${what} tuning: ${name} = ${v}, expected an integer in [1, 1024]`);
     }

@@ -11,17 +11,23 @@ import { z } from "zod";
 import { Batcher } from "../data/batches.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import { getGpu } from "../gpu/device.ts";
+import { type EpochFigures, measureEpochs } from "../perf/epoch.ts";
 import { measureMatmulCeiling } from "../perf/matmul_ceiling.ts";
 import { measureTrainStep, PERF_OPTIMIZER } from "../perf/train_step.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
 
-const USAGE = `usage: deno task perf [--data-dir DIR] [--batch-size N] [--steps N] [--json]`;
+const USAGE =
+  `usage: deno task perf [--data-dir DIR] [--batch-size N] [--steps N] [--epochs N] [--json]
+
+  --steps N    timed training steps (default 20)
+  --epochs N   whole epochs through the Learner after the steps (default 2; 0 skips them)`;
 
 const Flags = z.object({
   "data-dir": z.string().min(1).optional(),
   "batch-size": z.coerce.number().int().min(2).max(4096).default(1024),
   steps: z.coerce.number().int().min(1).max(10000).default(20),
+  epochs: z.coerce.number().int().min(0).max(100).default(2),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -42,6 +48,7 @@ async function main(args: string[]): Promise<number> {
     "data-dir": { type: "string" },
     "batch-size": { type: "string" },
     steps: { type: "string" },
+    epochs: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, Flags);
@@ -122,15 +129,43 @@ async function main(args: string[]): Promise<number> {
       unit: "×",
     },
     { what: "GPU bytes allocated while training", value: step.bytesAllocated, unit: "B" },
-    { what: "GPU bytes allocated, peak", value: gpu.peakBytesAllocated, unit: "B" },
   );
 
+  let epoch: EpochFigures | null = null;
+  if (flags.epochs > 0) {
+    log(`measuring ${flags.epochs} epoch(s) through the Learner (train + valid, metrics)…`);
+    epoch = await measureEpochs(gpu, data, {
+      model: { act: { leak: 0.1, sub: 0.4 }, norm: "batchnorm" },
+      batchSize: bs,
+      epochs: flags.epochs,
+      optimizer: PERF_OPTIMIZER,
+    });
+    rows.push(
+      {
+        what: "epoch through the Learner (train + valid)",
+        value: epoch.secondsPerEpoch,
+        unit: "s",
+      },
+      { what: "epoch, train part", value: epoch.trainImagesPerSecond, unit: "images/s" },
+      { what: "epoch, readbacks", value: epoch.readbacksPerEpoch, unit: "per epoch" },
+      {
+        what: `GPU bytes growth, epoch 1 → ${epoch.epochs}`,
+        value: epoch.bytesAfterLastEpoch - epoch.bytesAfterFirstEpoch,
+        unit: "B",
+      },
+    );
+  }
+
+  rows.push({ what: "GPU bytes allocated, peak", value: gpu.peakBytesAllocated, unit: "B" });
+
   if (flags.json) {
-    console.log(JSON.stringify({ adapter: gpu.adapter, rows, ceiling, step }, null, 2));
+    console.log(JSON.stringify({ adapter: gpu.adapter, rows, ceiling, step, epoch }, null, 2));
     return 0;
   }
   const fmt = (v: number) =>
-    v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(v >= 10 ? 1 : 3);
+    Math.abs(v) >= 100 || v === 0
+      ? Math.round(v).toLocaleString("en-US")
+      : v.toFixed(v >= 10 ? 1 : 3);
   if (step.phases.length > 0) {
     console.log(
       `\nper layer phase (timestamp queries, ms per training step; ceiling ${

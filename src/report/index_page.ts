@@ -38,6 +38,16 @@ function minutes(seconds: number): string {
   return seconds >= 120 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`;
 }
 
+/** "3 seeds", or where claims ran different counts (quick mode), "1–3 seeds per claim". */
+export function seedsPhrase(results: Results): string {
+  const counts = results.claims.length > 0
+    ? results.claims.map((c) => c.seeds.length)
+    : [results.meta.seeds.length];
+  const lo = Math.min(...counts), hi = Math.max(...counts);
+  const span = lo === hi ? `${hi} seed${hi === 1 ? "" : "s"}` : `${lo}–${hi} seeds per claim`;
+  return results.meta.mode === "quick" ? `${span} (quick mode)` : span;
+}
+
 /** The index page as HTML. */
 export function indexPage(results: Results, history: readonly HistoryLine[]): string {
   const { meta, claims } = results;
@@ -51,7 +61,7 @@ export function indexPage(results: Results, history: readonly HistoryLine[]): st
   const body = `
 <h1>claimbench: fast.ai lesson 17, reproduced</h1>
 <p class="muted">Every claim below was re-measured by claimbench's own WebGPU trainer on the real
-Fashion-MNIST over ${meta.seeds.length} seed(s); each verdict applies a criterion fixed in advance
+Fashion-MNIST over ${seedsPhrase(results)}; each verdict applies a criterion fixed in advance
 from the lesson. A failing claim is a finding, recorded with its evidence.</p>
 <p><b>${count("pass")}</b> pass · <b>${count("fail")}</b> fail · <b>${count("error")}</b> error
 (of ${claims.length})</p>

@@ -35,6 +35,7 @@ import {
   trainingRuns,
 } from "./evidence.ts";
 import { esc, num } from "./html.ts";
+import { seedsPhrase } from "./index_page.ts";
 import { type Chart, renderPlot } from "./plot.ts";
 import { crc32, encodePng } from "./png.ts";
 import { renderReport } from "./render.ts";
@@ -150,6 +151,19 @@ Deno.test("lessonPoints / accuracyThresholds read the lesson's numbers and the c
     { claim: 13, epoch: 3, value: 0.835 },
     { claim: 21, epoch: 5, value: 0.897 },
   ]);
+});
+
+Deno.test("seedsPhrase: one count, or the span per claim, and the mode", () => {
+  const f = fixtureResults(); // quick mode, every claim on seeds 1, 2
+  assert.equal(seedsPhrase(f), "2 seeds (quick mode)");
+  const mixed = {
+    ...f,
+    claims: f.claims.map((c, i) => ({ ...c, seeds: i === 0 ? [1] : c.seeds })),
+  };
+  assert.equal(seedsPhrase(mixed), "1–2 seeds per claim (quick mode)");
+  const full = { ...f, meta: { ...f.meta, mode: "full" as const } };
+  assert.equal(seedsPhrase(full), "2 seeds");
+  assert.equal(seedsPhrase({ ...full, claims: [] }), "2 seeds");
 });
 
 Deno.test("evidence parts: recognised by shape, anything else is null / empty", () => {

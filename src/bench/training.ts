@@ -139,7 +139,11 @@ async function trainOnce(
     const metrics = new MetricsCallback({
       onEpoch: (m) =>
         env.log?.(
-          `  seed ${seed} epoch ${m.epoch}: valid accuracy ${m.valid?.accuracy.toFixed(4)}`,
+          `  seed ${seed} epoch ${m.epoch}: ${
+            m.valid
+              ? `valid accuracy ${m.valid.accuracy.toFixed(4)}`
+              : `diverged (train loss ${m.train?.loss})`
+          }`,
         ),
     });
     const hyper = new HyperRecorder();

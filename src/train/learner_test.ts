@@ -1,32 +1,15 @@
 import assert from "node:assert/strict";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
+import { syntheticSplit } from "../../tests/synthetic.ts";
 import { Batcher } from "../data/batches.ts";
-import type { ImageSplit } from "../data/fashion_mnist.ts";
 import { uploadSplit } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { getModel, type GetModelOptions } from "../nn/model.ts";
 import type { OptimizerSpec } from "../optim/optimizer.ts";
-import { Rng } from "../util/rng.ts";
 import type { Callback, LearnerEvent } from "./callback.ts";
 import { MetricsCallback } from "./callbacks/metrics.ts";
 import { CancelBatchError, CancelEpochError, CancelFitError } from "./errors.ts";
 import { type GradMode, Learner } from "./learner.ts";
-
-/** A learnable synthetic task: the label is the brightest of 10 image regions. */
-function syntheticSplit(name: "train" | "valid", count: number, seed: number): ImageSplit {
-  const rng = new Rng(seed);
-  const images = new Uint8Array(count * 784);
-  const labels = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    const label = rng.int(10);
-    labels[n] = label;
-    for (let i = 0; i < 784; i++) {
-      const region = Math.floor(i / 79);
-      images[n * 784 + i] = Math.min(255, rng.int(80) + (region === label ? 150 : 0));
-    }
-  }
-  return { name, count, height: 28, width: 28, images, labels };
-}
 
 async function setup(
   gpu: Gpu,

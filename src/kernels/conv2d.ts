@@ -72,6 +72,14 @@ export const DEFAULT_CONV2D_TUNING: Readonly<Conv2dTuning> = Object.freeze({
   auxWg: 64,
 });
 
+/**
+ * The tuning parameters that only size workgroups and the launch grid, never a weight window, a
+ * channel or filter pass, a register block or a split-K chunk: every output keeps the same sum in
+ * the same order, so results are bit-identical whatever their values (tested). An autotune may
+ * pick them per adapter without changing one bit of any result.
+ */
+export const GRID_ONLY_CONV2D_PARAMS = ["wg", "cols", "dwWg", "auxWg"] as const;
+
 /** One compiled pipeline per register-block height: quads (1, 2, 4) → kernel. */
 export type ByQuads = Readonly<Record<number, Kernel>>;
 

@@ -9,6 +9,7 @@ import {
   conv2dKernels,
   type Conv2dTuning,
   DEFAULT_CONV2D_TUNING,
+  GRID_ONLY_CONV2D_PARAMS,
   recordConv2dBackward,
   recordConv2dForward,
   recordConv2dWeightGradient,
@@ -375,6 +376,78 @@ Deno.test({
           assert.deepStrictEqual(fast, generic, `${name} ${what}`);
         }
         for (const t of [x, dout, ...grads.flatMap((g) => [g.dw, g.db])]) gpu.destroy(t);
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "grid-only tuning parameters (wg, cols, dwWg, auxWg) give bit-identical results",
+  ignore: noGpu,
+  async fn() {
+    const gpu = testGpu();
+    const rng = new Rng(33);
+    // Every grid-only parameter moved both ways from the default, on top of the default and of
+    // a tuning with other register blocks and chunks.
+    const bases: Partial<Conv2dTuning>[] = [{}, TUNINGS[2]];
+    const moves: Partial<Conv2dTuning>[] = [
+      { cols: 4 },
+      { wg: 32, dwWg: 256, auxWg: 256 },
+      { wg: 256, cols: 4, dwWg: 32, auxWg: 32 },
+    ];
+    for (const m of moves) {
+      assert.ok(
+        Object.keys(m).every((k) => (GRID_ONLY_CONV2D_PARAMS as readonly string[]).includes(k)),
+      );
+    }
+    const run = async (tuning: Partial<Conv2dTuning>, s: Conv2dShape, inputs: Float32Array[]) => {
+      const k = await conv2dKernels(gpu, tuning);
+      const { OH, OW } = conv2dOutSize(s);
+      const [x, w, b, dout] = inputs.map((a) => gpu.upload(a, [a.length], { dtype: "f32" }));
+      const sized = (t: GpuTensor<"f32">, shape: number[]) => t.slice(0, shape);
+      const t = {
+        x: sized(x, [s.N, s.C, s.H, s.W]),
+        w: sized(w, [s.F, s.C, s.K, s.K]),
+        b: sized(b, [s.F]),
+        dout: sized(dout, [s.N, s.F, OH, OW]),
+      };
+      const poisoned = (shape: number[]) =>
+        gpu.upload(new Float32Array(shape.reduce((a, c) => a * c)).fill(NaN), shape, {
+          dtype: "f32",
+        });
+      const out = poisoned([s.N, s.F, OH, OW]);
+      const dx = poisoned([s.N, s.C, s.H, s.W]);
+      const dw = gpu.upload(new Float32Array(s.F * s.C * s.K * s.K), [s.F, s.C, s.K, s.K], {
+        dtype: "f32",
+      });
+      const db = gpu.upload(new Float32Array(s.F), [s.F], { dtype: "f32" });
+      const rec = gpu.recorder("grid-only tuning");
+      recordConv2dForward(rec, k, { x: t.x, w: t.w, b: t.b, out }, s);
+      recordConv2dBackward(rec, k, { x: t.x, w: t.w, dout: t.dout, dx, dw, db }, s);
+      rec.submit();
+      const got = [await gpu.read(out), await gpu.read(dx), await gpu.read(dw), await gpu.read(db)];
+      for (const u of [x, w, b, dout, out, dx, dw, db]) gpu.destroy(u);
+      return got;
+    };
+    for (const { s } of CASES) {
+      const { OH, OW } = conv2dOutSize(s);
+      const inputs = [
+        randomArray(rng, s.N * s.C * s.H * s.W),
+        randomArray(rng, s.F * s.C * s.K * s.K, 0.3),
+        randomArray(rng, s.F),
+        randomArray(rng, s.N * s.F * OH * OW),
+      ];
+      for (const base of bases) {
+        const expected = await run(base, s, inputs);
+        for (const m of moves) {
+          const got = await run({ ...base, ...m }, s, inputs);
+          for (const [i, what] of ["out", "dx", "dw", "db"].entries()) {
+            assert.ok(
+              got[i].every((v, j) => Object.is(v, expected[i][j])),
+              `${what} of ${JSON.stringify(s)} differs with ${JSON.stringify({ ...base, ...m })}`,
+            );
+          }
+        }
       }
     }
   },

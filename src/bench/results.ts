@@ -33,6 +33,8 @@ export const RunMetaSchema = z.object({
   wallSeconds: z.number(),
   dataset: z.unknown().nullable(),
   shard: z.object({ index: z.number().int(), count: z.number().int() }).nullable(),
+  /** Kernel tuning overrides in use ({} = defaults); grid-only, so results do not depend on it. */
+  kernelTuning: z.record(z.string(), z.unknown()).optional(),
 });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
 

@@ -9,6 +9,7 @@ import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import { NoAdapterError } from "../gpu/errors.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
+import { defaultTuning } from "../nn/kernels.ts";
 import type { Claim, ClaimContext, RunMode } from "./contract.ts";
 import { listClaimFiles } from "./registry.ts";
 import type { ClaimResult, Results } from "./results.ts";
@@ -115,6 +116,7 @@ export async function runBench(gpu: Gpu, o: BenchOptions): Promise<Results> {
       wallSeconds: (performance.now() - started) / 1000,
       dataset,
       shard: o.shard ?? null,
+      kernelTuning: { ...defaultTuning(gpu) },
     },
     claims,
   };

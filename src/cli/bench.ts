@@ -15,6 +15,7 @@ import { writeWebBundle } from "../web/build.ts";
 import { runBench } from "../bench/runner.ts";
 import { getGpu } from "../gpu/device.ts";
 import { parseFlags } from "./args.ts";
+import { useCachedTuning } from "./tuning.ts";
 import { runMain, UsageError } from "./run_main.ts";
 
 const USAGE = `usage: deno task bench [options]
@@ -89,6 +90,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const gpu = await getGpu();
+  await useCachedTuning(gpu, log);
   let results;
   try {
     results = await runBench(gpu, {

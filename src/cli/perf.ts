@@ -11,23 +11,38 @@ import { z } from "zod";
 import { Batcher } from "../data/batches.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import { getGpu } from "../gpu/device.ts";
+import { defaultTuning, setDefaultTuning } from "../nn/kernels.ts";
+import { autotuneConv, type AutotuneResult } from "../perf/autotune.ts";
 import { type EpochFigures, measureEpochs } from "../perf/epoch.ts";
+import {
+  adapterKey,
+  convKernelsHash,
+  tuningCachePath,
+  writeTuningEntry,
+} from "../perf/tuning_cache.ts";
 import { measureMatmulCeiling } from "../perf/matmul_ceiling.ts";
 import { measureTrainStep, PERF_OPTIMIZER } from "../perf/train_step.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
+import { useCachedTuning } from "./tuning.ts";
 
-const USAGE =
-  `usage: deno task perf [--data-dir DIR] [--batch-size N] [--steps N] [--epochs N] [--json]
+const USAGE = `usage: deno task perf [--data-dir DIR] [--batch-size N] [--steps N] [--epochs N]
+                       [--autotune | --untuned] [--json]
 
   --steps N    timed training steps (default 20)
-  --epochs N   whole epochs through the Learner after the steps (default 2; 0 skips them)`;
+  --epochs N   whole epochs through the Learner after the steps (default 2; 0 skips them)
+  --autotune   first time the conv kernels' grid-only parameters on this adapter and store the
+               fastest in the tuning cache (bench, train and perf use it; results stay
+               bit-identical)
+  --untuned    ignore the tuning cache (the kernels' built-in defaults)`;
 
 const Flags = z.object({
   "data-dir": z.string().min(1).optional(),
   "batch-size": z.coerce.number().int().min(2).max(4096).default(1024),
   steps: z.coerce.number().int().min(1).max(10000).default(20),
   epochs: z.coerce.number().int().min(0).max(100).default(2),
+  autotune: z.boolean().default(false),
+  untuned: z.boolean().default(false),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -49,6 +64,8 @@ async function main(args: string[]): Promise<number> {
     "batch-size": { type: "string" },
     steps: { type: "string" },
     epochs: { type: "string" },
+    autotune: { type: "boolean" },
+    untuned: { type: "boolean" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, Flags);
@@ -57,6 +74,9 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (flags.autotune && flags.untuned) {
+    throw new UsageError("--autotune and --untuned exclude each other");
+  }
   const bs = flags["batch-size"];
   const log = (m: string) => flags.json || console.error(m);
   const gpu = await getGpu();
@@ -88,6 +108,29 @@ async function main(args: string[]): Promise<number> {
   });
 
   const data = await loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
+  let tuned: AutotuneResult | null = null;
+  if (flags.autotune) {
+    log(`autotuning the conv kernels' grid-only parameters (bs ${bs} training step)…`);
+    tuned = await autotuneConv(gpu, data, { batchSize: bs, log });
+    const path = tuningCachePath();
+    if (path === undefined) {
+      log("no cache directory (no HOME or XDG_CACHE_HOME): the tuning is used by this run only");
+    } else {
+      await writeTuningEntry(path, adapterKey(gpu.adapter), {
+        conv: tuned.tuning,
+        kernels: await convKernelsHash(),
+        msPerStep: tuned.msPerStep,
+        defaultMsPerStep: tuned.defaultMsPerStep,
+        batchSize: bs,
+        date: new Date().toISOString(),
+      }, log);
+      log(`stored in ${path}`);
+    }
+    setDefaultTuning(gpu, { conv: tuned.tuning });
+  } else if (!flags.untuned) {
+    await useCachedTuning(gpu, log);
+  }
+  const tuning = JSON.stringify(defaultTuning(gpu).conv ?? "defaults");
   log("measuring the gather…");
   const gather = await Batcher.create(gpu, data.train, { batchSize: bs, shuffle: true, seed: 0 });
   gather.beginEpoch(0);
@@ -159,7 +202,21 @@ async function main(args: string[]): Promise<number> {
   rows.push({ what: "GPU bytes allocated, peak", value: gpu.peakBytesAllocated, unit: "B" });
 
   if (flags.json) {
-    console.log(JSON.stringify({ adapter: gpu.adapter, rows, ceiling, step, epoch }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          adapter: gpu.adapter,
+          tuning: defaultTuning(gpu),
+          autotune: tuned,
+          rows,
+          ceiling,
+          step,
+          epoch,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const fmt = (v: number) =>
@@ -187,7 +244,7 @@ async function main(args: string[]): Promise<number> {
       console.log(`  ${k.label.padEnd(wk)} ${k.ms.toFixed(3).padStart(9)} ms  ×${k.dispatches}`);
     }
   }
-  console.log(`\nclaimbench perf on ${gpu.adapterName}`);
+  console.log(`\nclaimbench perf on ${gpu.adapterName}; conv tuning ${tuning}`);
   const width = Math.max(...rows.map((r) => r.what.length));
   for (const r of rows) {
     console.log(`  ${r.what.padEnd(width)}  ${fmt(r.value).padStart(14)} ${r.unit}`);

@@ -22,6 +22,7 @@ import { Learner } from "../train/learner.ts";
 import { Rng } from "../util/rng.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
+import { useCachedTuning } from "./tuning.ts";
 
 const USAGE = `usage: deno task train [options]
 
@@ -95,6 +96,7 @@ async function main(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const started = performance.now();
   const gpu = await getGpu();
+  await useCachedTuning(gpu, (m) => flags.quiet || console.error(m));
   const data = await loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
   const normalize = flags["no-input-norm"] ? null : { mean: 0.28, std: 0.35 };
   const seeds = new Rng(flags.seed);

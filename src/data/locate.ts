@@ -76,22 +76,31 @@ export interface LocateOptions {
 }
 
 /**
- * The user cache directory for claimbench's data: `$XDG_CACHE_HOME/claimbench` or
- * `~/.cache/claimbench` (Linux), `~/Library/Caches/claimbench` (macOS), `%LOCALAPPDATA%`
- * (Windows); undefined when no home directory is known.
+ * claimbench's user cache directory: `$XDG_CACHE_HOME/claimbench` or `~/.cache/claimbench`
+ * (Linux), `~/Library/Caches/claimbench` (macOS), `%LOCALAPPDATA%\\claimbench` (Windows);
+ * undefined when no home directory is known.
  */
-export function defaultCacheDir(env: (name: string) => string | undefined): string | undefined {
+export function claimbenchCacheDir(
+  env: (name: string) => string | undefined,
+): string | undefined {
   const xdg = env("XDG_CACHE_HOME");
-  if (xdg) return `${xdg}/claimbench/fashion-mnist`;
+  if (xdg) return `${xdg}/claimbench`;
   if (Deno.build.os === "windows") {
     const local = env("LOCALAPPDATA");
-    return local ? `${local}\\claimbench\\fashion-mnist` : undefined;
+    return local ? `${local}\\claimbench` : undefined;
   }
   const home = env("HOME");
   if (!home) return undefined;
   return Deno.build.os === "darwin"
-    ? `${home}/Library/Caches/claimbench/fashion-mnist`
-    : `${home}/.cache/claimbench/fashion-mnist`;
+    ? `${home}/Library/Caches/claimbench`
+    : `${home}/.cache/claimbench`;
+}
+
+/** The dataset's place in {@link claimbenchCacheDir}: its `fashion-mnist` folder. */
+export function defaultCacheDir(env: (name: string) => string | undefined): string | undefined {
+  const base = claimbenchCacheDir(env);
+  if (base === undefined) return undefined;
+  return `${base}${Deno.build.os === "windows" ? "\\" : "/"}fashion-mnist`;
 }
 
 /** Finds (or downloads) the four Fashion-MNIST files; see the module doc for the order. */

@@ -72,6 +72,18 @@ export const DEFAULT_CONV2D_TUNING: Readonly<Conv2dTuning> = Object.freeze({
   auxWg: 64,
 });
 
+/** The WGSL of every conv kernel (what a cached autotune result is valid for). */
+export const CONV2D_WGSL: readonly string[] = Object.freeze([
+  packCode,
+  packDoutCode,
+  forwardCode,
+  forwardC1Code,
+  inputCode,
+  weightCode,
+  weightC1Code,
+  reduceCode,
+]);
+
 /**
  * The tuning parameters that only size workgroups and the launch grid, never a weight window, a
  * channel or filter pass, a register block or a split-K chunk: every output keeps the same sum in

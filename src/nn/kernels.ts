@@ -28,13 +28,28 @@ export interface KernelTuning {
 }
 
 const defaults = new WeakMap<Gpu, Promise<KernelSet>>();
+const preferred = new WeakMap<Gpu, KernelTuning>();
+
+/**
+ * Makes `tuning` what {@link loadKernels} uses on `gpu` when given none (an adapter's autotuned
+ * grid-only parameters: same results, other speed). Models built afterwards use it.
+ */
+export function setDefaultTuning(gpu: Gpu, tuning: KernelTuning): void {
+  preferred.set(gpu, tuning);
+  defaults.delete(gpu);
+}
+
+/** The tuning {@link loadKernels} uses on `gpu` when given none. */
+export function defaultTuning(gpu: Gpu): KernelTuning {
+  return preferred.get(gpu) ?? {};
+}
 
 /** Compiles every kernel family (cached per device for the default tuning). */
 export function loadKernels(gpu: Gpu, tuning?: KernelTuning): Promise<KernelSet> {
   if (tuning === undefined) {
     let set = defaults.get(gpu);
     if (!set) {
-      set = compile(gpu, {});
+      set = compile(gpu, defaultTuning(gpu));
       set.catch(() => defaults.delete(gpu));
       defaults.set(gpu, set);
     }

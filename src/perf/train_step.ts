@@ -10,7 +10,7 @@ import { Batcher } from "../data/batches.ts";
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { type KernelTime, Profiler } from "../gpu/profiler.ts";
-import { getModel, type GetModelOptions } from "../nn/model.ts";
+import { getModel, type GetModelOptions, type Model } from "../nn/model.ts";
 import { createOptimizer, type OptimizerSpec } from "../optim/optimizer.ts";
 import { layerFlops } from "./flops.ts";
 
@@ -33,12 +33,21 @@ export interface StepFigures {
 /** The optimizer of a measured step unless told otherwise: the lesson's Adam. */
 export const PERF_OPTIMIZER: OptimizerSpec = { kind: "adam", lr: 1e-3 };
 
-/** Runs `steps` timed training steps (one submit each, one wait at the end) and a valid epoch. */
-export async function measureTrainStep(
+/** The lesson model's training step, ready to record: what the perf figures and autotune time. */
+export interface StepRunner {
+  readonly model: Model;
+  readonly train: Batcher;
+  /** Records and submits training step `b` (gather, forward, loss, backward, optimizer, zero). */
+  step(b: number, profiler?: Profiler): { count: number; dispatches: number };
+  destroy(): void;
+}
+
+/** Builds the model (with `options.model.kernels` if given), optimizer and train batches. */
+export async function createStepRunner(
   gpu: Gpu,
-  data: GpuFashionMnist,
-  options: { model: GetModelOptions; batchSize: number; steps: number; optimizer?: OptimizerSpec },
-): Promise<StepFigures> {
+  data: Pick<GpuFashionMnist, "train">,
+  options: { model: GetModelOptions; batchSize: number; optimizer?: OptimizerSpec },
+): Promise<StepRunner> {
   const model = await getModel(gpu, options.model);
   const opt = await createOptimizer(gpu, model.arena, options.optimizer ?? PERF_OPTIMIZER);
   const train = await Batcher.create(gpu, data.train, {
@@ -47,24 +56,52 @@ export async function measureTrainStep(
     seed: 0,
     normalize: { mean: 0.28, std: 0.35 },
   });
+  train.beginEpoch(0);
+  return {
+    model,
+    train,
+    step(b: number, profiler?: Profiler) {
+      const rec = gpu.recorder(`train step ${b}`, { profiler });
+      const batch = train.record(rec, b % train.batchCount);
+      model.step(rec, batch, true);
+      rec.scope = "optimizer";
+      opt.step(rec);
+      model.zeroGrad(rec);
+      rec.scope = "";
+      rec.submit();
+      return { count: batch.count, dispatches: rec.dispatchCount };
+    },
+    destroy() {
+      opt.destroy();
+      train.destroy();
+      model.destroy();
+    },
+  };
+}
+
+/** Milliseconds per step of `steps` steps submitted back to back (one wait at the end). */
+export async function timeSteps(gpu: Gpu, runner: StepRunner, steps: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) runner.step(i);
+  await gpu.sync();
+  return (performance.now() - t0) / steps;
+}
+
+/** Runs `steps` timed training steps (one submit each, one wait at the end) and a valid epoch. */
+export async function measureTrainStep(
+  gpu: Gpu,
+  data: GpuFashionMnist,
+  options: { model: GetModelOptions; batchSize: number; steps: number; optimizer?: OptimizerSpec },
+): Promise<StepFigures> {
+  const runner = await createStepRunner(gpu, data, options);
+  const { model } = runner;
   const valid = await Batcher.create(gpu, data.valid, {
     batchSize: 2 * options.batchSize,
     shuffle: false,
     normalize: { mean: 0.28, std: 0.35 },
   });
-  train.beginEpoch(0);
   valid.beginEpoch(0);
-  const trainStep = (b: number, profiler?: Profiler) => {
-    const rec = gpu.recorder(`train step ${b}`, { profiler });
-    const batch = train.record(rec, b % train.batchCount);
-    model.step(rec, batch, true);
-    rec.scope = "optimizer";
-    opt.step(rec);
-    model.zeroGrad(rec);
-    rec.scope = "";
-    rec.submit();
-    return { count: batch.count, dispatches: rec.dispatchCount };
-  };
+  const trainStep = (b: number, profiler?: Profiler) => runner.step(b, profiler);
 
   // Warm-up: compiles nothing new afterwards, allocates every activation buffer.
   trainStep(0);
@@ -117,10 +154,8 @@ export async function measureTrainStep(
       phases.push({ phase, ms, gflops: work > 0 ? work / (ms / 1000) / 1e9 : null });
     }
   }
-  opt.destroy();
-  train.destroy();
   valid.destroy();
-  model.destroy();
+  runner.destroy();
   return {
     batchSize: options.batchSize,
     trainImagesPerSecond: images / trainSeconds,

@@ -191,12 +191,14 @@ async function main(args: string[]): Promise<number> {
       },
       { what: "epoch, train part", value: epoch.trainImagesPerSecond, unit: "images/s" },
       { what: "epoch, readbacks", value: epoch.readbacksPerEpoch, unit: "per epoch" },
-      {
+    );
+    if (epoch.epochs > 1) {
+      rows.push({
         what: `GPU bytes growth, epoch 1 → ${epoch.epochs}`,
         value: epoch.bytesAfterLastEpoch - epoch.bytesAfterFirstEpoch,
         unit: "B",
-      },
-    );
+      });
+    }
   }
 
   rows.push({ what: "GPU bytes allocated, peak", value: gpu.peakBytesAllocated, unit: "B" });

@@ -72,6 +72,8 @@ export class ScratchBuffers {
   readonly #label: string;
   readonly #buffers = new Map<string, GpuTensor<"f32">>();
   readonly #views = new Map<string, GpuTensor<"f32">>();
+  /** Outgrown buffers, kept alive for work recorded before they were replaced. */
+  readonly #retired: GpuTensor<"f32">[] = [];
   /** Smallest allocation in floats: covers every lesson shape, so growth is rare. */
   static readonly MIN_FLOATS = 16384;
 
@@ -88,6 +90,7 @@ export class ScratchBuffers {
     let buffer = this.#buffers.get(name);
     if (!buffer || buffer.size < size) {
       // The old buffer is not destroyed: recorded but unsubmitted work may still bind it.
+      if (buffer) this.#retired.push(buffer);
       buffer = this.#gpu.tensor([Math.max(size, ScratchBuffers.MIN_FLOATS)], {
         label: `${this.#label}.${name}`,
       });
@@ -97,6 +100,14 @@ export class ScratchBuffers {
     view = buffer.prefix([Math.max(size, 1)]);
     this.#views.set(key, view);
     return view;
+  }
+
+  /** Destroys every buffer (reallocated on next use); only once no work still binds them. */
+  release(): void {
+    for (const buffer of [...this.#buffers.values(), ...this.#retired]) this.#gpu.destroy(buffer);
+    this.#buffers.clear();
+    this.#retired.length = 0;
+    this.#views.clear();
   }
 }
 

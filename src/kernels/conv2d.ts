@@ -125,6 +125,11 @@ export interface Conv2dKernels {
    * buffer is not destroyed, since a recorder still being filled may use it.
    */
   workspace(kind: "packed" | "partials", vec4s: number): GpuTensor<"f32">;
+  /**
+   * Destroys the workspaces (they are reallocated on next use). Only once no recorded or
+   * submitted work still binds them, e.g. after a sync when a set is no longer used.
+   */
+  release(): void;
 }
 
 /** vec4 slots in one uniform window (64 KiB, WebGPU's default maxUniformBufferBindingSize). */
@@ -153,6 +158,8 @@ function checkTuning(t: Conv2dTuning, gpu: Gpu): void {
 class Conv2dKernelSet implements Conv2dKernels {
   #packed: GpuTensor<"f32"> | null = null;
   #partials: GpuTensor<"f32"> | null = null;
+  /** Outgrown workspaces, kept alive for work recorded before they were replaced. */
+  readonly #retired: GpuTensor<"f32">[] = [];
 
   constructor(
     readonly gpu: Gpu,
@@ -175,9 +182,18 @@ class Conv2dKernelSet implements Conv2dKernels {
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST |
         (kind === "packed" ? GPUBufferUsage.UNIFORM : 0),
     });
+    if (have !== null) this.#retired.push(have);
     if (kind === "packed") this.#packed = t;
     else this.#partials = t;
     return t;
+  }
+
+  release(): void {
+    for (const t of [this.#packed, this.#partials, ...this.#retired]) {
+      if (t !== null) this.gpu.destroy(t);
+    }
+    this.#packed = this.#partials = null;
+    this.#retired.length = 0;
   }
 }
 

@@ -58,6 +58,18 @@ export function loadKernels(gpu: Gpu, tuning?: KernelTuning): Promise<KernelSet>
   return compile(gpu, tuning);
 }
 
+/**
+ * Frees the scratch and workspace buffers of a set compiled with an explicit tuning (an autotune
+ * candidate), once the GPU has finished with it. The default set of a device is never released.
+ */
+export function releaseKernels(set: KernelSet): void {
+  set.conv.release();
+  set.linear.release();
+  set.batchNorm.scratch.release();
+  set.layerNorm.scratch.release();
+  set.crossEntropy.scratch.release();
+}
+
 async function compile(gpu: Gpu, tuning: KernelTuning): Promise<KernelSet> {
   const [conv, linear, act, batchNorm, layerNorm, crossEntropy] = await Promise.all([
     conv2dKernels(gpu, tuning.conv),

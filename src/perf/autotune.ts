@@ -17,7 +17,7 @@ import {
   DEFAULT_CONV2D_TUNING,
   GRID_ONLY_CONV2D_PARAMS,
 } from "../kernels/conv2d.ts";
-import { loadKernels } from "../nn/kernels.ts";
+import { loadKernels, releaseKernels } from "../nn/kernels.ts";
 import type { GetModelOptions } from "../nn/model.ts";
 import { createStepRunner, timeSteps } from "./train_step.ts";
 
@@ -76,6 +76,8 @@ export async function autotuneConv(
       return ms;
     } finally {
       runner.destroy();
+      await gpu.sync();
+      releaseKernels(kernels);
     }
   };
 
@@ -92,14 +94,13 @@ export async function autotuneConv(
   }
   // The descent's figures come from different moments of a shared CPU: time the pick and the
   // defaults back to back and keep the pick only if it still wins.
-  let defaultMs = await time(defaults);
+  let defaultMs = Math.min(await time(defaults), best === defaults ? bestMs : Infinity);
   if (best !== defaults) {
     bestMs = Math.min(bestMs, await time(best));
     defaultMs = Math.min(defaultMs, await time(defaults));
-    if (!(bestMs < defaultMs * KEEP)) [best, bestMs] = [defaults, defaultMs];
-  } else {
-    bestMs = Math.min(bestMs, defaultMs);
+    if (!(bestMs < defaultMs * KEEP)) best = defaults;
   }
+  if (best === defaults) bestMs = defaultMs;
   const differs = best === defaults ? null : await trainingDiffers(gpu, data, best, batchSize);
   if (differs !== null) {
     throw new Error(
@@ -129,6 +130,8 @@ export async function trainingDiffers(
       return await runner.model.readParams();
     } finally {
       runner.destroy();
+      await gpu.sync();
+      releaseKernels(kernels);
     }
   };
   const [a, b] = [await weights(conv), await weights({})];

@@ -12,7 +12,12 @@ Deno.test({
   async fn() {
     const gpu = testGpu();
     const data = { train: uploadSplit(gpu, syntheticSplit("train", 150, 3)) };
+    // Warm the content-keyed uniform cache for these shapes: it is meant to persist.
+    await trainingDiffers(gpu, data, {}, 48);
+    const before = gpu.bytesAllocated;
     const r = await autotuneConv(gpu, data, { batchSize: 48, steps: 1 });
+    // Every candidate's model, optimizer, batches and kernel workspaces are freed.
+    assert.equal(gpu.bytesAllocated, before);
     assert.deepEqual(Object.keys(r.tuning).sort(), [...GRID_ONLY_CONV2D_PARAMS].sort());
     const moves = Object.values(AUTOTUNE_SPACE).reduce((n, values) => n + values.length - 1, 0);
     assert.ok(r.tried.length >= 1 + moves + 1, `${r.tried.length} candidates timed`);

@@ -3,7 +3,8 @@ import { matmulKernels, recordMatmul } from "../kernels/matmul.ts";
 
 /**
  * GFLOP/s of the project's best matmul on this adapter (1024³, aligned vec4 path, the best of
- * the workgroup sizes tried): the ceiling the other kernels are compared with.
+ * the workgroup sizes tried): a reference for the model's kernels; the arithmetic ceiling is
+ * `measureFmaCeiling`'s (on lavapipe this matmul is bound by loads, far below it).
  */
 export async function measureMatmulCeiling(
   gpu: Gpu,

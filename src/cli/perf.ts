@@ -1,7 +1,8 @@
 /**
  * `deno task perf`: performance figures, never asserted in tests. GPU wait and readback latency,
- * the arithmetic ceiling (register-only FMA) and a matmul reference, the batch gather, the lesson
- * model's training step (GeneralReLU + BatchNorm, bs 1024 by default): images/s, ms per step,
+ * the arithmetic ceiling (register-only FMA), load rates (and how many FMAs one load costs), a
+ * matmul reference, the batch gather, the lesson model's training step (GeneralReLU + BatchNorm,
+ * bs 1024 by default): images/s, ms per step,
  * dispatches per step, validation rate, per-layer kernel time and GFLOP/s against the ceiling,
  * whole epochs through the Learner, memory. The summary table is printed last.
  *
@@ -22,6 +23,7 @@ import {
   writeTuningEntry,
 } from "../perf/tuning_cache.ts";
 import { measureFmaCeiling } from "../perf/fma_ceiling.ts";
+import { measureLoadRates } from "../perf/load_rates.ts";
 import { measureMatmulCeiling } from "../perf/matmul_ceiling.ts";
 import { measureTrainStep, PERF_OPTIMIZER } from "../perf/train_step.ts";
 import { parseFlags } from "./args.ts";
@@ -108,6 +110,20 @@ async function main(args: string[]): Promise<number> {
     { what: `FMA ceiling (WG ${ceiling.workgroupSize})`, value: ceiling.gflops, unit: "GFLOP/s" },
     { what: `matmul 1024³ (WG ${matmul.workgroupSize})`, value: matmul.gflops, unit: "GFLOP/s" },
   );
+  log("measuring load rates (cached 64 KiB table)…");
+  const loads = await measureLoadRates(gpu);
+  for (const l of loads) {
+    // FMAs the ceiling runs in the time of one f32 load: what a loaded value must feed to keep
+    // a kernel bound by arithmetic rather than by its loads.
+    const fmasPerLoad = ceiling.gflops / 2 / l.gfloats;
+    rows.push({
+      what: `${l.source} loads, ${l.perLane ? "per-invocation" : "shared"} addresses (≈ ${
+        fmasPerLoad.toFixed(fmasPerLoad >= 10 ? 0 : 1)
+      } FMAs each)`,
+      value: l.gfloats,
+      unit: "G f32/s",
+    });
+  }
 
   const data = await loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
   let tuned: AutotuneResult | null = null;
@@ -214,6 +230,7 @@ async function main(args: string[]): Promise<number> {
           autotune: tuned,
           rows,
           ceiling,
+          loads,
           step,
           epoch,
         },

@@ -1,0 +1,64 @@
+import type { Gpu } from "../gpu/device.ts";
+import {
+  LOAD_COST_SLOTS,
+  loadCostFloats,
+  loadCostKernel,
+  loadCostTable,
+  type LoadCostVariant,
+  recordLoadCost,
+} from "../kernels/load_cost.ts";
+
+/** One measured load rate of the `load_cost` probe. */
+export interface LoadRate extends LoadCostVariant {
+  /** f32 values loaded per second (billions), best of the workgroup sizes tried. */
+  gfloats: number;
+  workgroupSize: number;
+}
+
+/** The four variants, in the order `deno task perf` prints them. */
+export const LOAD_COST_VARIANTS: readonly LoadCostVariant[] = [
+  { source: "storage", perLane: true },
+  { source: "storage", perLane: false },
+  { source: "uniform", perLane: true },
+  { source: "uniform", perLane: false },
+];
+
+/**
+ * How fast this adapter loads cached data: billions of f32 per second from a 64 KiB table, per
+ * variant (storage or uniform buffer; per-invocation or shared addresses). The work doubles until
+ * one launch takes ≥ 150 ms, so the ~11 ms GPU wait stays a small part; best of 3 and of the
+ * workgroup sizes.
+ */
+export async function measureLoadRates(gpu: Gpu): Promise<LoadRate[]> {
+  const count = 1 << 16;
+  const table = loadCostTable(gpu, new Float32Array(LOAD_COST_SLOTS * 4).fill(1));
+  const out = gpu.tensor([count], { label: "load cost out" });
+  const rates: LoadRate[] = [];
+  try {
+    for (const variant of LOAD_COST_VARIANTS) {
+      let best: LoadRate = { ...variant, gfloats: 0, workgroupSize: 0 };
+      for (const wg of [64, 256]) {
+        const k = await loadCostKernel(gpu, variant, wg);
+        const run = async (iters: number) => {
+          const t0 = performance.now();
+          const rec = gpu.recorder("load cost");
+          recordLoadCost(rec, k, table, out, { count, iters });
+          rec.submit();
+          await gpu.sync();
+          return (performance.now() - t0) / 1000;
+        };
+        let iters = 16;
+        while ((await run(iters)) < 0.15 && iters < 1 << 20) iters *= 2;
+        for (let r = 0; r < 3; r++) {
+          const gfloats = loadCostFloats({ count, iters }) / (await run(iters)) / 1e9;
+          if (gfloats > best.gfloats) best = { ...variant, gfloats, workgroupSize: wg };
+        }
+      }
+      rates.push(best);
+    }
+  } finally {
+    gpu.destroy(out);
+    gpu.destroy(table);
+  }
+  return rates;
+}

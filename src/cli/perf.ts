@@ -10,6 +10,7 @@
  */
 
 import { z } from "zod";
+import { summarize } from "../bench/stats.ts";
 import { Batcher } from "../data/batches.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import { getGpu } from "../gpu/device.ts";
@@ -33,7 +34,7 @@ import { useCachedTuning } from "./tuning.ts";
 const USAGE = `usage: deno task perf [--data-dir DIR] [--batch-size N] [--steps N] [--epochs N]
                        [--autotune | --untuned] [--json]
 
-  --steps N    timed training steps (default 20)
+  --steps N    timed training steps, in 4 windows each followed by a timed valid pass (default 20)
   --epochs N   whole epochs through the Learner after the steps (default 2; 0 skips them)
   --autotune   first time the conv kernels' grid-only parameters on this adapter and store the
                fastest in the tuning cache (bench, train and perf use it; results stay
@@ -55,11 +56,6 @@ interface Row {
   what: string;
   value: number;
   unit: string;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 async function main(args: string[]): Promise<number> {
@@ -99,8 +95,8 @@ async function main(args: string[]): Promise<number> {
     reads.push(performance.now() - t);
   }
   rows.push(
-    { what: "GPU wait (onSubmittedWorkDone), median", value: median(waits), unit: "ms" },
-    { what: "read() of 4 bytes, median", value: median(reads), unit: "ms" },
+    { what: "GPU wait (onSubmittedWorkDone), median", value: summarize(waits).median, unit: "ms" },
+    { what: "read() of 4 bytes, median", value: summarize(reads).median, unit: "ms" },
   );
 
   log("measuring the arithmetic ceiling (register-only FMA) and the matmul reference (1024³)…");
@@ -174,20 +170,30 @@ async function main(args: string[]): Promise<number> {
     steps: flags.steps,
   });
   const trainFlops = step.flopsPerImage * step.trainImagesPerSecond / 1e9;
+  const spread = (v: number[]) =>
+    `${Math.round(Math.min(...v)).toLocaleString("en-US")}–${
+      Math.round(Math.max(...v)).toLocaleString("en-US")
+    }`;
+  const windows = step.windows.train.length;
   rows.push(
     {
-      what: `train step (gather+fwd+loss+bwd+${PERF_OPTIMIZER.kind}), bs ${bs}`,
+      what:
+        `train step (gather+fwd+loss+bwd+${PERF_OPTIMIZER.kind}), bs ${bs}, median of ${windows}`,
       value: step.trainImagesPerSecond,
-      unit: "images/s",
+      unit: `images/s (windows ${spread(step.windows.train)})`,
     },
     { what: "train step", value: step.msPerTrainStep, unit: "ms/step" },
     { what: "train step, model FLOP rate", value: trainFlops, unit: "GFLOP/s" },
     { what: "train step, dispatches", value: step.dispatchesPerTrainStep, unit: "per step" },
-    { what: `valid forward, bs ${2 * bs}`, value: step.validImagesPerSecond, unit: "images/s" },
     {
-      what: "valid / train rate",
-      value: step.validImagesPerSecond / step.trainImagesPerSecond,
-      unit: "×",
+      what: `valid forward, bs ${2 * bs}, median of ${windows}`,
+      value: step.validImagesPerSecond,
+      unit: `images/s (passes ${spread(step.windows.valid)})`,
+    },
+    {
+      what: "valid / train rate, median of back-to-back pairs",
+      value: step.validOverTrain,
+      unit: `× (pairs ${step.windows.ratio.map((r) => r.toFixed(2)).join(", ")})`,
     },
     { what: "GPU bytes allocated while training", value: step.bytesAllocated, unit: "B" },
   );

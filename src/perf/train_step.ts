@@ -6,6 +6,7 @@
  * @module
  */
 
+import { summarize } from "../bench/stats.ts";
 import { Batcher } from "../data/batches.ts";
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
@@ -17,9 +18,14 @@ import { layerFlops } from "./flops.ts";
 /** Figures of one measured configuration. */
 export interface StepFigures {
   batchSize: number;
+  /** Median over the measuring windows (as the next two). */
   trainImagesPerSecond: number;
   msPerTrainStep: number;
   validImagesPerSecond: number;
+  /** Median of the per-window ratios valid / train (each pair measured back to back). */
+  validOverTrain: number;
+  /** Per window: training images/s, the valid pass after it, and their ratio. */
+  windows: { train: number[]; valid: number[]; ratio: number[] };
   dispatchesPerTrainStep: number;
   flopsPerImage: number;
   /** GPU bytes allocated after the timed steps (dataset, model, optimizer, activations). */
@@ -29,6 +35,9 @@ export interface StepFigures {
   /** Per layer phase (all its kernels), ms per step and GFLOP/s; empty without timestamps. */
   phases: { phase: string; ms: number; gflops: number | null }[];
 }
+
+/** Measuring windows: the timed steps are split into this many, each followed by a valid pass. */
+export const MEASURE_WINDOWS = 4;
 
 /** The optimizer of a measured step unless told otherwise: the lesson's Adam. */
 export const PERF_OPTIMIZER: OptimizerSpec = { kind: "adam", lr: 1e-3 };
@@ -87,7 +96,10 @@ export async function timeSteps(gpu: Gpu, runner: StepRunner, steps: number): Pr
   return (performance.now() - t0) / steps;
 }
 
-/** Runs `steps` timed training steps (one submit each, one wait at the end) and a valid epoch. */
+/**
+ * Runs `steps` timed training steps (one submit each) in {@link MEASURE_WINDOWS} windows, each
+ * ended by one wait and followed by a timed pass over the validation set (bs 2·batchSize).
+ */
 export async function measureTrainStep(
   gpu: Gpu,
   data: GpuFashionMnist,
@@ -107,26 +119,38 @@ export async function measureTrainStep(
   trainStep(0);
   await gpu.sync();
 
-  let images = 0, dispatches = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < options.steps; i++) {
-    const r = trainStep(i);
-    images += r.count;
-    dispatches = r.dispatches;
-  }
-  await gpu.sync();
-  const trainSeconds = (performance.now() - t0) / 1000;
-  const bytesAllocated = gpu.bytesAllocated;
+  // Training windows alternate with validation passes, so both see the same machine: on a shared
+  // VM the speed drifts by tens of percent within a minute, and the valid / train ratio is taken
+  // per pair (then the median), which cancels most of that drift.
+  const windows = Math.min(MEASURE_WINDOWS, options.steps);
+  const train: number[] = [], validRates: number[] = [], ratios: number[] = [];
+  let dispatches = 0, stepsDone = 0, bytesAllocated = 0;
+  for (let w = 0; w < windows; w++) {
+    const steps = Math.round((options.steps * (w + 1)) / windows) - stepsDone;
+    let images = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) {
+      const r = trainStep(stepsDone + i);
+      images += r.count;
+      dispatches = r.dispatches;
+    }
+    await gpu.sync();
+    train.push(images / ((performance.now() - t0) / 1000));
+    stepsDone += steps;
+    if (w === 0) bytesAllocated = gpu.bytesAllocated;
 
-  const t1 = performance.now();
-  let validImages = 0;
-  for (let b = 0; b < valid.batchCount; b++) {
-    const rec = gpu.recorder(`valid ${b}`);
-    validImages += model.step(rec, valid.record(rec, b), false).shape[0];
-    rec.submit();
+    const t1 = performance.now();
+    let validImages = 0;
+    for (let b = 0; b < valid.batchCount; b++) {
+      const rec = gpu.recorder(`valid ${b}`);
+      validImages += model.step(rec, valid.record(rec, b), false).shape[0];
+      rec.submit();
+    }
+    await gpu.sync();
+    validRates.push(validImages / ((performance.now() - t1) / 1000));
+    ratios.push(validRates[w] / train[w]);
   }
-  await gpu.sync();
-  const validSeconds = (performance.now() - t1) / 1000;
+  const trainImagesPerSecond = summarize(train).median;
 
   let kernels: KernelTime[] = [];
   const phases: StepFigures["phases"] = [];
@@ -158,9 +182,11 @@ export async function measureTrainStep(
   runner.destroy();
   return {
     batchSize: options.batchSize,
-    trainImagesPerSecond: images / trainSeconds,
-    msPerTrainStep: (trainSeconds * 1000) / options.steps,
-    validImagesPerSecond: validImages / validSeconds,
+    trainImagesPerSecond,
+    msPerTrainStep: (options.batchSize * 1000) / trainImagesPerSecond,
+    validImagesPerSecond: summarize(validRates).median,
+    validOverTrain: summarize(ratios).median,
+    windows: { train, valid: validRates, ratio: ratios },
     dispatchesPerTrainStep: dispatches,
     flopsPerImage: flops.reduce((n, l) => n + l.forward + l.backward, 0) / options.batchSize,
     bytesAllocated,

@@ -423,7 +423,7 @@ export function recordConv2dForward(
   const J = N * OH * OW;
   const c1 = C === 1 && K === 3 && S === 2 && P === 1 && W % 4 === 0 && !options.generic;
   const grid = c1
-    ? grid2d(Math.ceil((N * OH * OW / 2) / k.tuning.wg), 1)
+    ? grid2d(Math.ceil((N * Math.ceil(OH / 4) * (OW / 2)) / k.tuning.wg), 1) // 4-row groups
     : grid2d(Math.ceil(J / (k.tuning.wg * k.tuning.cols)), 1);
   for (let pass = 0; pass < plan.passes; pass++) {
     const c0 = pass * plan.per;

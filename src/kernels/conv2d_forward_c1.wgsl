@@ -6,7 +6,8 @@
 // scalar store; with one channel that is all it does (~2 GFLOP/s on lavapipe). Here an
 // invocation owns two neighbouring outputs (ox = 2k, 2k + 1) of one row: their 3×5 input window
 // is input columns 4k − 1 … 4k + 3 of three rows, i.e. one aligned vec4 per row plus the last
-// component of the vec4 before it, and each filter's pair of outputs is one vec2 store.
+// component of the vec4 before it, and each filter's pair of outputs is one vec2 store. It does
+// four output rows (nine input rows), so each weight load serves eight outputs, not two.
 // Weights come from the same packed uniform window (conv2d_pack.wgsl) as the generic kernel.
 
 override WG: u32 = 64; // invocations per workgroup
@@ -52,14 +53,37 @@ fn load_row(n: u32, iy: i32, k: u32) -> Row {
   return Row(prev, cur);
 }
 
-/** Row ky's three taps (kx = 0, 1, 2 in order) for both outputs; t is the (ky, 0) weight slot. */
-fn taps(a: ptr<function, vec4<f32>>, b: ptr<function, vec4<f32>>, v: Row, t: u32) {
-  *a = fma(wt[t], vec4<f32>(v.prev), *a);
-  *a = fma(wt[t + Q], vec4<f32>(v.cur.x), *a);
-  *a = fma(wt[t + 2u * Q], vec4<f32>(v.cur.y), *a);
-  *b = fma(wt[t], vec4<f32>(v.cur.y), *b);
-  *b = fma(wt[t + Q], vec4<f32>(v.cur.z), *b);
-  *b = fma(wt[t + 2u * Q], vec4<f32>(v.cur.w), *b);
+/** The three taps (kx = 0, 1, 2) of one kernel row for 4 filters. */
+struct Taps {
+  w0: vec4<f32>,
+  w1: vec4<f32>,
+  w2: vec4<f32>,
+}
+
+/** The taps of kernel row ky; t is its (ky, 0) weight slot. */
+fn load_taps(t: u32) -> Taps {
+  return Taps(wt[t], wt[t + Q], wt[t + 2u * Q]);
+}
+
+/** One kernel row applied to one input row for both outputs (2k and 2k + 1), kx in order. */
+fn taps(a: ptr<function, vec4<f32>>, b: ptr<function, vec4<f32>>, v: Row, w: Taps) {
+  *a = fma(w.w0, vec4<f32>(v.prev), *a);
+  *a = fma(w.w1, vec4<f32>(v.cur.x), *a);
+  *a = fma(w.w2, vec4<f32>(v.cur.y), *a);
+  *b = fma(w.w0, vec4<f32>(v.cur.y), *b);
+  *b = fma(w.w1, vec4<f32>(v.cur.z), *b);
+  *b = fma(w.w2, vec4<f32>(v.cur.w), *b);
+}
+
+/** Stores 4 filters of outputs 2k, 2k + 1 of row oy: vec2 number ((n·F + f)·OHW + oy·OW)/2 + k. */
+fn store_pair(a: vec4<f32>, b: vec4<f32>, n: u32, f: u32, oy: u32, k: u32) {
+  let OHW = p.OH * p.OW;
+  let at = ((n * p.F + f) * OHW + oy * p.OW) / 2u + k;
+  for (var j = 0u; j < 4u; j++) {
+    if (f + j < p.F) {
+      out2[at + j * (OHW / 2u)] = vec2<f32>(a[j], b[j]);
+    }
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -68,39 +92,72 @@ fn main(
   @builtin(num_workgroups) nwg: vec3<u32>,
   @builtin(local_invocation_index) lane: u32,
 ) {
-  // One invocation per (n, oy, k); z picks the filter block.
+  // One invocation per (n, group of 4 output rows, k): rows oy … oy + 3 (those < OH), columns 2k
+  // and 2k + 1; z picks the filter block. Neighbouring rows share an input row, all share every
+  // weight: nine input rows and 4·Q·10 weights serve up to 8 outputs per filter.
   let half = p.OW / 2u;
+  let groups = (p.OH + 3u) / 4u;
   let i = (wid.x + wid.y * nwg.x) * WG + lane;
   let f0 = (p.fb0 + wid.z) * 4u * Q;
-  if (i >= p.N * p.OH * half || f0 >= p.F) {
+  if (i >= p.N * groups * half || f0 >= p.F) {
     return;
   }
   let k = i % half;
   let row = i / half;
-  let oy = row % p.OH;
-  let n = row / p.OH;
+  let oy = 4u * (row % groups);
+  let n = row / groups;
+  let rows = min(p.OH - oy, 4u);
   let iy = i32(2u * oy) - 1;
+  // Output row oy + m reads input rows iy + 2m … iy + 2m + 2 (zeros past the image).
   let r0 = load_row(n, iy, k);
   let r1 = load_row(n, iy + 1, k);
   let r2 = load_row(n, iy + 2, k);
+  let r3 = load_row(n, iy + 3, k);
+  let r4 = load_row(n, iy + 4, k);
+  let r5 = load_row(n, iy + 5, k);
+  let r6 = load_row(n, iy + 6, k);
+  let r7 = load_row(n, iy + 7, k);
+  let r8 = load_row(n, iy + 8, k);
   let wz = wid.z * p.BS;
-  let OHW = p.OH * p.OW;
   for (var q = 0u; q < Q; q++) {
     let f = f0 + 4u * q;
     if (f >= p.F) {
       break;
     }
-    var a = wt[wz + p.bias_at + q]; // output 2k, 4 filters
-    var b = a; // output 2k + 1
-    taps(&a, &b, r0, wz + q);
-    taps(&a, &b, r1, wz + 3u * Q + q);
-    taps(&a, &b, r2, wz + 6u * Q + q);
-    // out[n, f + j, oy, 2k … 2k + 1] is vec2 number ((n·F + f + j)·OHW + oy·OW + 2k) / 2.
-    let at = ((n * p.F + f) * OHW + oy * p.OW) / 2u + k;
-    for (var j = 0u; j < 4u; j++) {
-      if (f + j < p.F) {
-        out2[at + j * (OHW / 2u)] = vec2<f32>(a[j], b[j]);
-      }
+    let t0 = load_taps(wz + q);
+    let t1 = load_taps(wz + 3u * Q + q);
+    let t2 = load_taps(wz + 6u * Q + q);
+    let bias = wt[wz + p.bias_at + q];
+    // Each output: bias first, then ky, kx in order (the generic kernel's chain).
+    var a = bias;
+    var b = bias;
+    taps(&a, &b, r0, t0);
+    taps(&a, &b, r1, t1);
+    taps(&a, &b, r2, t2);
+    store_pair(a, b, n, f, oy, k);
+    if (rows > 1u) {
+      a = bias;
+      b = bias;
+      taps(&a, &b, r2, t0);
+      taps(&a, &b, r3, t1);
+      taps(&a, &b, r4, t2);
+      store_pair(a, b, n, f, oy + 1u, k);
+    }
+    if (rows > 2u) {
+      a = bias;
+      b = bias;
+      taps(&a, &b, r4, t0);
+      taps(&a, &b, r5, t1);
+      taps(&a, &b, r6, t2);
+      store_pair(a, b, n, f, oy + 2u, k);
+    }
+    if (rows > 3u) {
+      a = bias;
+      b = bias;
+      taps(&a, &b, r6, t0);
+      taps(&a, &b, r7, t1);
+      taps(&a, &b, r8, t2);
+      store_pair(a, b, n, f, oy + 3u, k);
     }
   }
 }

@@ -4,10 +4,11 @@
 // padding taps included as fma(w, 0, acc), so results are bit-identical to the generic kernel.
 // The generic kernel gathers nine scalars per output position and stores each filter with a
 // scalar store; with one channel that is all it does (~2 GFLOP/s on lavapipe). Here an
-// invocation owns two neighbouring outputs (ox = 2k, 2k + 1) of one row: their 3×5 input window
-// is input columns 4k − 1 … 4k + 3 of three rows, i.e. one aligned vec4 per row plus the last
-// component of the vec4 before it, and each filter's pair of outputs is one vec2 store. It does
-// four output rows (nine input rows), so each weight load serves eight outputs, not two.
+// invocation owns two neighbouring outputs (ox = 2k, 2k + 1) in each of four rows: a row's 3×5
+// input window is input columns 4k − 1 … 4k + 3 of three rows, i.e. one aligned vec4 per row plus
+// the last component of the vec4 before it, and each filter's pair of outputs is one vec2 store.
+// The four rows read nine input rows and share every weight, so each weight load (as costly as
+// dozens of FMAs on lavapipe) serves eight outputs, not two.
 // Weights come from the same packed uniform window (conv2d_pack.wgsl) as the generic kernel.
 
 override WG: u32 = 64; // invocations per workgroup
@@ -86,6 +87,20 @@ fn store_pair(a: vec4<f32>, b: vec4<f32>, n: u32, f: u32, oy: u32, k: u32) {
   }
 }
 
+/**
+ * Outputs 2k, 2k + 1 of row oy for 4 filters from input rows ra, rb, rc (ky = 0, 1, 2): bias
+ * first, then ky, kx in order (the generic kernel's chain), then stored.
+ */
+fn out_row(bias: vec4<f32>, ra: Row, rb: Row, rc: Row, t0: Taps, t1: Taps, t2: Taps, n: u32,
+  f: u32, oy: u32, k: u32) {
+  var a = bias;
+  var b = bias;
+  taps(&a, &b, ra, t0);
+  taps(&a, &b, rb, t1);
+  taps(&a, &b, rc, t2);
+  store_pair(a, b, n, f, oy, k);
+}
+
 @compute @workgroup_size(WG)
 fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
@@ -128,36 +143,15 @@ fn main(
     let t1 = load_taps(wz + 3u * Q + q);
     let t2 = load_taps(wz + 6u * Q + q);
     let bias = wt[wz + p.bias_at + q];
-    // Each output: bias first, then ky, kx in order (the generic kernel's chain).
-    var a = bias;
-    var b = bias;
-    taps(&a, &b, r0, t0);
-    taps(&a, &b, r1, t1);
-    taps(&a, &b, r2, t2);
-    store_pair(a, b, n, f, oy, k);
+    out_row(bias, r0, r1, r2, t0, t1, t2, n, f, oy, k);
     if (rows > 1u) {
-      a = bias;
-      b = bias;
-      taps(&a, &b, r2, t0);
-      taps(&a, &b, r3, t1);
-      taps(&a, &b, r4, t2);
-      store_pair(a, b, n, f, oy + 1u, k);
+      out_row(bias, r2, r3, r4, t0, t1, t2, n, f, oy + 1u, k);
     }
     if (rows > 2u) {
-      a = bias;
-      b = bias;
-      taps(&a, &b, r4, t0);
-      taps(&a, &b, r5, t1);
-      taps(&a, &b, r6, t2);
-      store_pair(a, b, n, f, oy + 2u, k);
+      out_row(bias, r4, r5, r6, t0, t1, t2, n, f, oy + 2u, k);
     }
     if (rows > 3u) {
-      a = bias;
-      b = bias;
-      taps(&a, &b, r6, t0);
-      taps(&a, &b, r7, t1);
-      taps(&a, &b, r8, t2);
-      store_pair(a, b, n, f, oy + 3u, k);
+      out_row(bias, r6, r7, r8, t0, t1, t2, n, f, oy + 3u, k);
     }
   }
 }

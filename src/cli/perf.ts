@@ -2,9 +2,9 @@
  * `deno task perf`: performance figures, never asserted in tests. GPU wait and readback latency,
  * the arithmetic ceiling (register-only FMA), load rates (and how many FMAs one load costs), a
  * matmul reference, the batch gather, the lesson model's training step (GeneralReLU + BatchNorm,
- * bs 1024 by default): images/s, ms per step,
- * dispatches per step, validation rate, per-layer kernel time and GFLOP/s against the ceiling,
- * whole epochs through the Learner, memory. The summary table is printed last.
+ * bs 1024 by default): images/s, ms per step, dispatches per step, validation rate (windows of
+ * training steps alternate with validation passes), per-layer kernel time and GFLOP/s against the
+ * ceiling, whole epochs through the Learner, memory. The summary table is printed last.
  *
  * @module
  */

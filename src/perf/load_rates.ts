@@ -7,6 +7,7 @@ import {
   type LoadCostVariant,
   recordLoadCost,
 } from "../kernels/load_cost.ts";
+import { bestProbeRate } from "./probe_rate.ts";
 
 /** One measured load rate of the `load_cost` probe. */
 export interface LoadRate extends LoadCostVariant {
@@ -25,9 +26,8 @@ export const LOAD_COST_VARIANTS: readonly LoadCostVariant[] = [
 
 /**
  * How fast this adapter loads cached data: billions of f32 per second from a 64 KiB table, per
- * variant (storage or uniform buffer; per-invocation or shared addresses). The work doubles until
- * one launch takes ≥ 150 ms, so the ~11 ms GPU wait stays a small part; best of 3 and of the
- * workgroup sizes.
+ * variant (storage or uniform buffer; per-invocation or shared addresses). Timed by
+ * {@link bestProbeRate}; the best of the workgroup sizes.
  */
 export async function measureLoadRates(gpu: Gpu): Promise<LoadRate[]> {
   const count = 1 << 16;
@@ -39,19 +39,14 @@ export async function measureLoadRates(gpu: Gpu): Promise<LoadRate[]> {
       let best: LoadRate = { ...variant, gfloats: 0, workgroupSize: 0 };
       for (const wg of [64, 256]) {
         const k = await loadCostKernel(gpu, variant, wg);
-        const run = async (iters: number) => {
-          const t0 = performance.now();
-          const rec = gpu.recorder("load cost");
-          recordLoadCost(rec, k, table, out, { count, iters });
-          rec.submit();
-          await gpu.sync();
-          return (performance.now() - t0) / 1000;
-        };
-        let iters = 16;
-        while ((await run(iters)) < 0.15 && iters < 1 << 20) iters *= 2;
-        for (let r = 0; r < 3; r++) {
-          const gfloats = loadCostFloats({ count, iters }) / (await run(iters)) / 1e9;
-          if (gfloats > best.gfloats) best = { ...variant, gfloats, workgroupSize: wg };
+        const rate = await bestProbeRate(
+          gpu,
+          (rec, iters) => recordLoadCost(rec, k, table, out, { count, iters }),
+          (iters) => loadCostFloats({ count, iters }),
+          16,
+        );
+        if (rate / 1e9 > best.gfloats) {
+          best = { ...variant, gfloats: rate / 1e9, workgroupSize: wg };
         }
       }
       rates.push(best);

@@ -243,15 +243,21 @@ export {
 } from "./src/kernels/act_stats.ts";
 export { actStatsRef } from "./src/ref/act_stats.ts";
 
-// The claims suite: the contract claim modules implement, training runs, statistics.
+// The claims suite: the contract claim modules implement, training runs, typed checks.
 export {
   AnyNumber,
   type Claim,
-  type ClaimContext,
-  type Headline,
+  type ClaimSubject,
+  type LessonNumber,
+  type MetricInfo,
+  type MetricUnit,
+  type ProbeContext,
+  type ProbeResult,
+  type ProbeSubject,
   type RunMode,
   type Summary,
-  type Verdict,
+  type TrainMetric,
+  type TrainSubject,
 } from "./src/bench/contract.ts";
 export {
   type TrainConfig,
@@ -261,8 +267,21 @@ export {
   TrainRunSchema,
 } from "./src/bench/training.ts";
 export { summarize } from "./src/bench/stats.ts";
-export { readResults, type Results, ResultsSchema } from "./src/bench/results.ts";
-export { type Check, CheckSchema, RunsSchema } from "./src/bench/evidence.ts";
+export { runOutcome } from "./src/bench/outcome.ts";
+export { type ClaimResult, readResults, type Results, ResultsSchema } from "./src/bench/results.ts";
+export { RunsSchema } from "./src/bench/evidence.ts";
+
+// Verdicts: checks as data, order-statistic and Clopper–Pearson bounds, the look plan.
+export {
+  type CheckSpec,
+  type Decision,
+  type JudgedCheck,
+  type Subject,
+} from "./src/verdict/check.ts";
+export { judgeCheck, type Outcome, type Sample, verdictOf } from "./src/verdict/judge.ts";
+export { clopperPearson, medianBounds, sampleMedian } from "./src/verdict/intervals.ts";
+export { type LookPlan, lookPlan } from "./src/verdict/plan.ts";
+export { judgeSequentially } from "./src/verdict/sequential.ts";
 
 // Reports: results.json → self-contained HTML pages with Observable Plot charts (no GPU needed).
 export { renderReport } from "./src/report/render.ts";

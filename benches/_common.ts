@@ -1,23 +1,13 @@
 /**
- * Helpers shared by the training claims (claims 7–21 and 25 of `../shared/lesson-claims.md` §8):
- * the lesson's training configurations (one place, so claims that compare against the same
- * configuration share the memoised run), running a configuration over the claim's seeds, per-seed
- * accuracies, statistics that keep NaN, checks that render as one verdict line, and headlines.
- * Not a claim module (the registry skips `_` files).
+ * Helpers shared by the training claims (claims 7–21 and 25 of the lesson): the lesson's training
+ * configurations (one place, so claims that compare against the same configuration share its runs
+ * seed by seed), and builders for subjects and typed checks. Not a claim module (the registry
+ * skips `_` files).
  *
  * @module
  */
 import { z } from "zod";
-import {
-  type ClaimContext,
-  type Headline,
-  summarize,
-  type TrainConfig,
-  TrainConfigSchema,
-  type TrainRun,
-  trainRun,
-  type Verdict,
-} from "../mod.ts";
+import { type Subject, type TrainConfig, TrainConfigSchema, type TrainSubject } from "../mod.ts";
 
 /** A training configuration as written (zod input: omitted fields take the schema defaults). */
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
@@ -108,142 +98,22 @@ export function lessonConfig(
   );
 }
 
-/** The quick mode of every training claim: one seed, nothing else reduced. */
-export const QUICK = {
-  seeds: 1,
-  note: "1 seed; same configs, epochs and criteria (medians over 1 seed)",
-} as const;
-
-import { type Check, CheckSchema, RunsSchema } from "../src/bench/evidence.ts";
-export { type Check, CheckSchema, RunsSchema };
-
-/** Trains `config` on every seed of the claim, one after another (one GPU). */
-export async function runSeeds(
-  ctx: ClaimContext<unknown>,
-  name: string,
-  config: TrainConfig,
-): Promise<TrainRun[]> {
-  const runs: TrainRun[] = [];
-  for (const seed of ctx.seeds) {
-    ctx.log(`  ${name}: seed ${seed}`);
-    runs.push(
-      await trainRun(
-        { gpu: ctx.gpu, data: ctx.data, log: ctx.log, signal: ctx.signal },
-        config,
-        seed,
-      ),
-    );
-  }
-  return runs;
+/** A training config of a claim. */
+export function train(label: string, config: TrainConfig): TrainSubject {
+  return { kind: "train", label, config };
 }
 
-/** Eval (valid = test split) accuracy after epoch `k` (1-based); NaN when it was never measured. */
-export function evalAcc(run: TrainRun, k: number): number {
-  return run.epochs[k - 1]?.validAccuracy ?? NaN;
+/** Eval (the 10k test split) accuracy of `config` after epoch `epoch`. */
+export function evalAt(config: string, epoch: number): Subject {
+  return { config, metric: "evalAccuracy", epoch };
 }
 
-/** Train accuracy (running average over epoch `k`, as MetricsCB logs it); NaN when missing. */
-export function trainAcc(run: TrainRun, k: number): number {
-  return run.epochs[k - 1]?.trainAccuracy ?? NaN;
+/** Train accuracy (running average over epoch `epoch`, as MetricsCB logs it) of `config`. */
+export function trainAt(config: string, epoch: number): Subject {
+  return { config, metric: "trainAccuracy", epoch };
 }
 
-/** Eval accuracy after epoch `k` of every run. */
-export function evalAccs(runs: readonly TrainRun[], k: number): number[] {
-  return runs.map((r) => evalAcc(r, k));
-}
-
-/**
- * Median and mean over seeds via `summarize`, except that any NaN makes both NaN: a diverged seed
- * is measured, and a sort must not hide it (summarize's sort leaves NaN wherever it lands).
- * No values give NaN too.
- */
-export function seedStats(values: readonly number[]): { median: number; mean: number } {
-  if (values.length === 0 || values.some(Number.isNaN)) return { median: NaN, mean: NaN };
-  const s = summarize(values);
-  return { median: s.median, mean: s.mean };
-}
-
-/**
- * Slack for comparisons of means and differences: far below the resolution of the quantities
- * compared (accuracies are multiples of 1e-4 on the 10k test split, their means over n ≤ 100 seeds
- * multiples of 1e-6), so it cannot flip a real decision; it only absorbs float rounding, e.g.
- * 0.873 − 0.868 = 0.00499999… for a gain of exactly 0.5 points.
- */
-const ROUNDING = 1e-9;
-
-/** measured ≥ required (NaN fails). */
-export function atLeast(measured: number, required: number): boolean {
-  return measured >= required - ROUNDING;
-}
-
-/** measured ≤ required (NaN fails). */
-export function atMost(measured: number, required: number): boolean {
-  return measured <= required + ROUNDING;
-}
-
-/** An accuracy for a verdict line (4 decimals, so 0.8399 and 0.84 read apart). */
-export function acc(v: number): string {
-  return Number.isFinite(v) ? v.toFixed(4) : String(v);
-}
-
-/** A difference of accuracies in points (0.019 → "+1.90 pts"). */
-export function pts(v: number): string {
-  if (!Number.isFinite(v)) return `${v} pts`;
-  const p = v * 100;
-  return `${p >= 0 ? "+" : ""}${p.toFixed(2)} pts`;
-}
-
-/** An unsigned amount of accuracy in points (0.02 → "2.00 pts"). */
-export function pt(v: number): string {
-  return Number.isFinite(v) ? `${(v * 100).toFixed(2)} pts` : `${v} pts`;
-}
-
-/** A check that the median of `values` is at least `required`. */
-export function medianAtLeast(
-  claim: number,
-  what: string,
-  values: readonly number[],
-  required: number,
-): Check {
-  const { median } = seedStats(values);
-  return {
-    claim,
-    text: `median ${what} ${acc(median)} (need ≥ ${acc(required)})`,
-    ok: atLeast(median, required),
-  };
-}
-
-/** A check that mean(`better`) − mean(`baseline`) ≥ `required` (accuracy units; 0.005 = 0.5 pts). */
-export function meanGainAtLeast(
-  claim: number,
-  what: string,
-  better: readonly number[],
-  baseline: readonly number[],
-  required: number,
-): Check {
-  const gain = seedStats(better).mean - seedStats(baseline).mean;
-  return {
-    claim,
-    text: `${what} ${pts(gain)} (need ≥ ${pts(required)})`,
-    ok: atLeast(gain, required),
-  };
-}
-
-/** pass when every check holds; the explanation lists every check, measured vs required. */
-export function verdictOf(checks: readonly Check[], note?: string): Verdict {
-  const ok = checks.length > 0 && checks.every((c) => c.ok);
-  const line = checks.map((c) => `#${c.claim} ${c.text} ${c.ok ? "✓" : "✗"}`).join("; ");
-  return {
-    verdict: ok ? "pass" : "fail",
-    explanation: (checks.length ? line : "no checks") + (note ? `; ${note}` : ""),
-  };
-}
-
-/** The headline of a claim tracked by a median accuracy over seeds. */
-export function medianHeadline(
-  name: string,
-  perSeed: readonly number[],
-  tolerance: number,
-): Headline {
-  return { name, value: seedStats(perSeed).median, tolerance, perSeed: [...perSeed] };
+/** Accuracy points as a fraction: 0.5 points = 0.005. */
+export function points(p: number): number {
+  return p / 100;
 }

@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the signal-propagation claims (`depth_survival.ts`, `moments.ts`): GPU buffers
  * of stacked matrices at bindable offsets, host-side statistics that keep NaN and ±Infinity, and
- * the number formatting of verdict lines. Not a claim module (the registry skips `_` files).
+ * the number formatting of log lines. Not a claim module (the registry skips `_` files).
  *
  * @module
  */
@@ -85,38 +85,10 @@ export function hostStats(values: ArrayLike<number>): HostStats {
   return { mean, std: Math.sqrt(m2 / (L - 1)), maxAbs, allFinite, meanSq: sumSq / L };
 }
 
-/** Median of `values`; NaN if any is NaN (a non-finite measurement must not vanish in a sort). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0 || values.some(Number.isNaN)) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const h = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
-
-/** Mean of `values` (NaN for none). */
-export function mean(values: readonly number[]): number {
-  return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** A number for a verdict line: 3 significant digits, scientific when tiny or huge. */
+/** A number for a log line: 3 significant digits, scientific when tiny or huge. */
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return "0";
   const a = Math.abs(v);
   return a < 1e-3 || a >= 1e5 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
-
-/** Per-seed values as "min–max" (all finite) or as the full list (so NaN/Infinity show). */
-export function spread(values: readonly number[]): string {
-  if (values.length === 1) return fmt(values[0]);
-  if (values.every(Number.isFinite)) {
-    const [lo, hi] = [fmt(Math.min(...values)), fmt(Math.max(...values))];
-    return lo === hi ? lo : `${lo}–${hi}`;
-  }
-  return `[${values.map(fmt).join(", ")}]`;
-}
-
-/** "✓" or "✗" for a verdict line. */
-export function mark(ok: boolean): string {
-  return ok ? "✓" : "✗";
 }

@@ -1,36 +1,79 @@
+/**
+ * Tests of the signal-propagation claims (claims 1–6): the probes on the GPU against float64
+ * references from the same random streams, and the claims' checks on synthetic probe seeds with
+ * known answers (no GPU).
+ */
 import assert from "node:assert/strict";
 import { assertClose } from "../tests/assert_close.ts";
 import { noGpu, testGpu } from "../tests/gpu.ts";
 import { parseResults, stringifyResults } from "../src/bench/json.ts";
-import { type Claim, type ClaimContext, Rng } from "../mod.ts";
-import { hostStats, median } from "./_signal.ts";
+import { judgeClaimOnRuns, type SeedRun } from "../src/bench/judge_claim.ts";
+import type { SequentialResult } from "../src/verdict/sequential.ts";
+import {
+  type Claim,
+  type JudgedCheck,
+  type LookPlan,
+  lookPlan,
+  type ProbeResult,
+  type ProbeSubject,
+  Rng,
+} from "../mod.ts";
+import { subjectsOf } from "../src/verdict/check.ts";
+import { hostStats } from "./_signal.ts";
 import {
   CASE_NAMES,
   type CaseEvidence,
   type CaseName,
   claim as depth,
+  DEPTH_SURVIVAL_METRICS,
   type DepthSurvivalConfig,
-  type DepthSurvivalEvidence,
+  type DepthSurvivalMetric,
+  depthSurvivalMetrics,
+  DepthSurvivalSeed,
 } from "./depth_survival.ts";
-import { claim as moments, type MomentsConfig, type MomentsEvidence } from "./moments.ts";
+import {
+  claim as moments,
+  MOMENTS_METRICS,
+  type MomentsConfig,
+  type MomentsMetric,
+  momentsMetrics,
+  MomentsSeed,
+} from "./moments.ts";
 
-function context<C>(config: C, seeds: number[]): ClaimContext<C> {
-  return {
-    gpu: testGpu(),
-    config,
-    seeds,
-    mode: "quick",
-    data: () => {
-      throw new Error("signal claims use no data");
-    },
-    log: () => {},
-  };
+/** The claim's probe `name`, from `config` validated as the runner validates it. */
+function probeOf<C>(c: Claim<C>, name: string, config: unknown): ProbeSubject {
+  const s = c.subjects(c.config.parse(config))[name];
+  assert.ok(s !== undefined && s.kind === "probe", `${c.id} has no probe "${name}"`);
+  return s;
 }
 
-/** Runs a claim as the runner would: validated config, run, evidence parsed at the boundary. */
-async function runClaim<C, E>(c: Claim<C, E>, config: unknown, seeds: number[]): Promise<E> {
-  const raw = await c.run(context(c.config.parse(config), seeds));
-  return c.evidence.parse(raw);
+/** Runs one seed of a probe as the runner does. */
+function runProbe<C>(c: Claim<C>, name: string, config: unknown, seed: number) {
+  return probeOf(c, name, config).run({ gpu: testGpu(), seed, log: () => {} });
+}
+
+/** The probe seeds of a result list, as the runner hands them to the judge. */
+function seedRuns(results: readonly { seed: number; r: ProbeResult }[]): SeedRun[] {
+  return results.map(({ seed, r }) => ({ seed, probe: r.metrics }));
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+/** The judged check `id` of a result. */
+function check(res: SequentialResult, id: string): JudgedCheck {
+  const c = res.checks.find((c) => c.id === id);
+  assert.ok(c, `no check ${id}`);
+  return c;
+}
+
+/** "reproduced"-style summary for assertion messages. */
+function explain(res: SequentialResult): string {
+  return res.checks.map((c) =>
+    c.kind === "any-of"
+      ? `${c.id} ${c.judged.decision}`
+      : `${c.id} ${c.judged.decision} (n ${c.judged.n}, counterexamples ` +
+        `[${c.judged.counterexamples.join(", ")}])`
+  ).join("; ");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,14 +120,22 @@ function scaleOf(name: CaseName, I: number): number {
 // depth-survival on the GPU
 
 Deno.test({
-  name: "depth-survival: the lesson's config passes claims 1–5 on seeds 1, 2, 3",
+  name: "depth-survival: the lesson's config reproduces claims 1–5 on seeds 1, 2, 3",
   ignore: noGpu,
   async fn() {
-    const e = await runClaim(depth, {}, [1, 2, 3]);
-    const v = depth.criterion(e, depth.config.parse({}));
-    assert.equal(v.verdict, "pass", v.explanation);
-    assert.equal(e.perSeed.length, 3);
-    for (const s of e.perSeed) {
+    const results: { seed: number; r: ProbeResult }[] = [];
+    for (const seed of [1, 2, 3]) {
+      results.push({ seed, r: await runProbe(depth, "stack", {}, seed) });
+    }
+    const res = judgeClaimOnRuns(depth, { stack: seedRuns(results) }, lookPlan({ seeds: 3 }));
+    assert.equal(res.verdict, "reproduced", explain(res));
+    for (const { seed, r } of results) {
+      // The detail is the per-seed evidence the report draws from, exactly.
+      const s = DepthSurvivalSeed.parse(r.detail);
+      assert.deepEqual(s, r.detail);
+      assert.equal(s.seed, seed);
+      assert.deepEqual(r.metrics, depthSurvivalMetrics(s));
+      assert.deepEqual(Object.keys(r.metrics).sort(), Object.keys(DEPTH_SURVIVAL_METRICS).sort());
       assert.deepEqual(s.cases.map((c) => c.name), [...CASE_NAMES]);
       for (const c of s.cases) {
         assert.equal(c.perLayerStd.length, 50, `${c.name} perLayerStd`);
@@ -96,23 +147,23 @@ Deno.test({
       // randn: the std turns non-finite at some depth and stays non-finite to the end.
       const randn = s.cases[0].perLayerStd;
       const first = randn.findIndex((v) => !Number.isFinite(v));
-      assert.ok(first > 0, `seed ${s.seed}: randn std stays finite: ${randn}`);
-      assert.ok(randn.slice(first).every((v) => !Number.isFinite(v)), `seed ${s.seed}: ${randn}`);
+      assert.ok(first > 0, `seed ${seed}: randn std stays finite: ${randn}`);
+      assert.ok(randn.slice(first).every((v) => !Number.isFinite(v)), `seed ${seed}: ${randn}`);
       assert.ok(randn.slice(0, first).every(Number.isFinite));
       assert.equal(s.cases[0].finalAllFinite, false);
+      assert.equal(r.metrics.randnNonFinite, 1);
       assert.ok(s.cases[0].finalBlock.flat().every(Number.isNaN), "the notebook prints all nan");
       // ×0.01: exact zeros, kept as measured.
       assert.ok(s.cases[1].finalBlock.flat().every((v) => v === 0));
       assert.equal(s.cases[1].finalStd, 0);
+      assert.equal(r.metrics.smallMaxAbs, 0);
       // Kaiming: ReLU output, nonnegative, finite.
       assert.ok(s.cases[4].finalBlock.flat().every((v) => v >= 0));
       assert.equal(s.cases[4].finalAllFinite, true);
+      assert.equal(r.metrics.kaimingStd, s.cases[4].finalStd);
+      // What the results file stores (NaN and ±Infinity as strings) parses back to the same detail.
+      assert.deepEqual(DepthSurvivalSeed.parse(parseResults(stringifyResults(r.detail))), s);
     }
-    const h = depth.headline(e);
-    assert.deepEqual(h.perSeed, e.perSeed.map((s) => s.cases[4].finalStd));
-    assert.equal(h.value, median(h.perSeed));
-    // What the results file stores (NaN and ±Infinity as strings) parses back to the same evidence.
-    assert.deepEqual(depth.evidence.parse(parseResults(stringifyResults(e))), e);
   },
 });
 
@@ -122,9 +173,9 @@ for (const config of [{ rows: 7, width: 13, depth: 6 }, { rows: 8, width: 12, de
     ignore: noGpu,
     async fn() {
       const seed = 5;
-      const e = await runClaim(depth, config, [seed]);
+      const { detail } = await runProbe(depth, "stack", config, seed);
       const parsed = depth.config.parse(config);
-      for (const c of e.perSeed[0].cases) {
+      for (const c of DepthSurvivalSeed.parse(detail).cases) {
         const scale = scaleOf(c.name, config.width);
         assert.equal(c.scale, scale);
         const ref = depthRef(parsed, seed, c.name, scale);
@@ -151,22 +202,21 @@ Deno.test({
   ignore: noGpu,
   async fn() {
     const config = { rows: 9, width: 20, depth: 45 };
-    const a = await runClaim(depth, config, [2]);
-    const b = await runClaim(depth, config, [2]);
+    const a = await runProbe(depth, "stack", config, 2);
+    const b = await runProbe(depth, "stack", config, 2);
     assert.deepEqual(a, b);
   },
 });
 
 // ---------------------------------------------------------------------------------------------
-// depth-survival criterion on hand-made evidence
+// depth-survival: metrics from hand-made detail
 
 function handCase(name: CaseName, finalStd: number, extra: Partial<CaseEvidence> = {}) {
-  const perLayerStd = new Array(50).fill(finalStd);
   return {
     name,
     scale: scaleOf(name, 100),
     relu: name.startsWith("ReLU"),
-    perLayerStd,
+    perLayerStd: new Array(50).fill(finalStd),
     perLayerMean: new Array(50).fill(0),
     finalStd,
     finalMaxAbs: 3 * finalStd,
@@ -176,99 +226,219 @@ function handCase(name: CaseName, finalStd: number, extra: Partial<CaseEvidence>
   };
 }
 
-/** Evidence that passes: the 200-seed simulation's typical values. */
-function passingDepth(seeds = [1, 2, 3]): DepthSurvivalEvidence {
-  return depth.evidence.parse({
-    perSeed: seeds.map((seed) => ({
-      seed,
-      cases: [
-        handCase("randn", NaN, { finalMaxAbs: NaN }),
-        handCase("x0.01", 0, { finalMaxAbs: 0 }),
-        handCase("x0.1 (Glorot)", 0.94),
-        handCase("ReLU x0.1", 1e-8),
-        handCase("ReLU x sqrt(2/100) (Kaiming)", 0.46),
-      ],
-    })),
+/** A seed's detail with the given final stds of the three std cases (the rest as measured). */
+function handSeed(
+  seed: number,
+  o: { glorot?: number; reluGlorot?: number; kaiming?: number } = {},
+): DepthSurvivalSeed {
+  return DepthSurvivalSeed.parse({
+    seed,
+    cases: [
+      handCase("randn", NaN, { finalMaxAbs: NaN }),
+      handCase("x0.01", 0, { finalMaxAbs: 0 }),
+      handCase("x0.1 (Glorot)", o.glorot ?? 0.94),
+      handCase("ReLU x0.1", o.reluGlorot ?? 1e-8),
+      handCase("ReLU x sqrt(2/100) (Kaiming)", o.kaiming ?? 0.46),
+    ],
   });
 }
 
-function withCase(
-  e: DepthSurvivalEvidence,
-  seedIndex: number,
-  name: CaseName,
-  patch: Partial<CaseEvidence>,
-): DepthSurvivalEvidence {
-  const copy = structuredClone(e);
-  const c = copy.perSeed[seedIndex].cases.find((c) => c.name === name)!;
-  Object.assign(c, patch);
-  return depth.evidence.parse(copy);
+Deno.test("depth-survival metrics: one number per metric, read from the cases", () => {
+  const m = depthSurvivalMetrics(handSeed(1, { glorot: 0.85, reluGlorot: 2e-8, kaiming: 0.5 }));
+  assert.deepEqual(m, {
+    randnNonFinite: 1,
+    smallMaxAbs: 0,
+    glorotStd: 0.85,
+    reluGlorotStd: 2e-8,
+    kaimingStd: 0.5,
+    kaimingOverReluGlorot: 0.5 / 2e-8,
+  });
+  const finite = structuredClone(handSeed(1));
+  Object.assign(finite.cases[0], { finalAllFinite: true, finalStd: 1e30, finalMaxAbs: 1e31 });
+  assert.equal(depthSurvivalMetrics(finite).randnNonFinite, 0);
+});
+
+Deno.test("depth-survival metrics: the ratio is Infinity for a claim-4 std of 0, NaN stays NaN", () => {
+  const ratio = (o: { reluGlorot?: number; kaiming?: number }) =>
+    depthSurvivalMetrics(handSeed(1, o)).kaimingOverReluGlorot;
+  assert.equal(ratio({ reluGlorot: 0, kaiming: 0.5 }), Infinity);
+  assert.equal(ratio({ reluGlorot: -0, kaiming: 0.5 }), Infinity);
+  assert.ok(Number.isNaN(ratio({ reluGlorot: 0, kaiming: 0 })));
+  assert.ok(Number.isNaN(ratio({ reluGlorot: NaN, kaiming: 0.5 })));
+  assert.ok(Number.isNaN(ratio({ reluGlorot: 1e-8, kaiming: NaN })));
+  assert.ok(Number.isNaN(ratio({ reluGlorot: 0, kaiming: NaN })));
+  assert.equal(ratio({ reluGlorot: 1e-8, kaiming: Infinity }), Infinity);
+});
+
+Deno.test("depth-survival detail schema: NaN/Infinity kept, cases checked, JSON round trip", () => {
+  const s = handSeed(4);
+  assert.ok(Number.isNaN(s.cases[0].finalStd));
+  const inf = structuredClone(s);
+  inf.cases[0].perLayerStd = new Array(50).fill(Infinity);
+  assert.equal(DepthSurvivalSeed.parse(inf).cases[0].perLayerStd[0], Infinity);
+  assert.deepEqual(DepthSurvivalSeed.parse(parseResults(stringifyResults(inf))), inf);
+  const swapped = structuredClone(s);
+  swapped.cases.reverse();
+  assert.throws(() => DepthSurvivalSeed.parse(swapped));
+  const missing = structuredClone(s);
+  missing.cases.pop();
+  assert.throws(() => DepthSurvivalSeed.parse(missing));
+  const ragged = structuredClone(s);
+  ragged.cases[2].perLayerStd.pop();
+  assert.throws(() => DepthSurvivalSeed.parse(ragged));
+});
+
+// ---------------------------------------------------------------------------------------------
+// depth-survival: the checks on synthetic probe seeds (known answers, no GPU)
+
+/** Lesson-like metrics of one seed (what the GPU measures: Kaiming spreads over seeds). */
+function lessonLikeDepth(seed: number): Record<DepthSurvivalMetric, number> {
+  const kaimingStd = [1.11, 1.28, 0.39, 0.46, 0.2][seed % 5];
+  const reluGlorotStd = 1e-8 * (1 + seed / 10);
+  return {
+    randnNonFinite: 1,
+    smallMaxAbs: 0,
+    glorotStd: 0.85 + 0.01 * (seed % 7),
+    reluGlorotStd,
+    kaimingStd,
+    kaimingOverReluGlorot: kaimingStd / reluGlorotStd,
+  };
 }
 
-const depthConfig = depth.config.parse({});
+/** 20 synthetic seeds; `patch` changes seed `at`'s metrics. */
+function depthSeeds(
+  patch: Partial<Record<DepthSurvivalMetric, number>> = {},
+  at = 7,
+  n = 20,
+): SeedRun[] {
+  return range(n).map((seed) => ({
+    seed,
+    probe: { ...lessonLikeDepth(seed), ...(seed === at ? patch : {}) },
+  }));
+}
 
-Deno.test("depth-survival criterion: typical evidence passes, and lists every sub-claim", () => {
-  const v = depth.criterion(passingDepth(), depthConfig);
-  assert.equal(v.verdict, "pass", v.explanation);
-  for (const k of ["1 randn", "2 ×0.01", "3 ×0.1", "4 ReLU ×0.1", "5 Kaiming"]) {
-    assert.ok(v.explanation.includes(k), v.explanation);
-  }
-  assert.ok(!v.explanation.includes("\n"));
-});
+const judgeDepth = (seeds: readonly SeedRun[], plan: LookPlan = lookPlan()) =>
+  judgeClaimOnRuns(depth, { stack: seeds }, plan);
 
-Deno.test("depth-survival criterion: each sub-claim can fail", () => {
-  const e = passingDepth();
-  const fails: [string, DepthSurvivalEvidence][] = [
-    ["a finite randn case", withCase(e, 1, "randn", { finalAllFinite: true, finalStd: 1e30 })],
-    ["×0.01 not exactly zero", withCase(e, 2, "x0.01", { finalMaxAbs: 1e-44 })],
-    ["Glorot std below 0.4", withCase(e, 0, "x0.1 (Glorot)", { finalStd: 0.39 })],
-    ["Glorot std above 2.5", withCase(e, 0, "x0.1 (Glorot)", { finalStd: 2.6 })],
-    ["Glorot std NaN", withCase(e, 0, "x0.1 (Glorot)", { finalStd: NaN })],
-    ["ReLU ×0.1 std not vanishing", withCase(e, 1, "ReLU x0.1", { finalStd: 1e-5 })],
-    ["Kaiming std of 0", withCase(e, 2, "ReLU x sqrt(2/100) (Kaiming)", { finalStd: 0 })],
-    ["Kaiming std NaN", withCase(e, 2, "ReLU x sqrt(2/100) (Kaiming)", { finalStd: NaN })],
-    ["Kaiming std above 5", withCase(e, 0, "ReLU x sqrt(2/100) (Kaiming)", { finalStd: 5.1 })],
-    [
-      // In range, claim 4 passes (9e-6 < 1e-5), but 0.05 < 1e4 × 9e-6 = 0.09.
-      "Kaiming < 1e4 × claim 4",
-      withCase(
-        withCase(e, 0, "ReLU x sqrt(2/100) (Kaiming)", { finalStd: 0.05 }),
-        1,
-        "ReLU x0.1",
-        { finalStd: 9e-6 },
-      ),
-    ],
-    ["claim 4 std NaN", withCase(e, 1, "ReLU x0.1", { finalStd: NaN })],
-  ];
-  for (const [what, evidence] of fails) {
-    const v = depth.criterion(evidence, depthConfig);
-    assert.equal(v.verdict, "fail", `${what}: ${v.explanation}`);
-    assert.ok(v.explanation.includes("✗"), what);
+Deno.test("depth-survival checks: lesson-like seeds reproduce claims 1–5", () => {
+  const res = judgeDepth(depthSeeds());
+  assert.equal(res.verdict, "reproduced", explain(res));
+  assert.ok(res.checks.every((c) => c.judged.decision === "supported"), explain(res));
+  // Every seed the runner probes (20), in one look: the same answer.
+  const all = judgeDepth(depthSeeds(), lookPlan({ seeds: 20 }));
+  assert.equal(all.verdict, "reproduced", explain(all));
+  for (const c of all.checks) {
+    assert.ok(c.kind === "every-seed");
+    assert.equal(c.judged.n, 20, c.id);
+    assert.equal(c.judged.estimate, 20, c.id);
   }
 });
 
-Deno.test("depth-survival criterion: a claim-4 std of exactly 0 makes the 1e4 bound 0", () => {
-  const e = withCase(passingDepth(), 0, "ReLU x0.1", { finalStd: 0, finalMaxAbs: 0 });
-  assert.equal(depth.criterion(e, depthConfig).verdict, "pass");
+/** [what, patched metrics of one seed, the checks it must refute]. */
+const DEPTH_BREAKS: [string, Partial<Record<DepthSurvivalMetric, number>>, string[]][] = [
+  ["a finite randn output", { randnNonFinite: 0 }, ["1-randn-nonfinite"]],
+  ["a NaN event", { randnNonFinite: NaN }, ["1-randn-nonfinite"]],
+  // Far past the judge's 1e-9 slack: max 0 reads ≤ 1e-9 (see the check's comment).
+  ["×0.01 not vanished to zero", { smallMaxAbs: 1e-6 }, ["2-small-zero"]],
+  ["×0.01 max|x| NaN", { smallMaxAbs: NaN }, ["2-small-zero"]],
+  ["a Glorot std of 3", { glorotStd: 3 }, ["3-glorot-std"]],
+  ["a Glorot std of 0.39", { glorotStd: 0.39 }, ["3-glorot-std"]],
+  ["a NaN Glorot std", { glorotStd: NaN }, ["3-glorot-std"]],
+  ["an infinite Glorot std", { glorotStd: Infinity }, ["3-glorot-std"]],
+  ["ReLU ×0.1 std not vanishing", { reluGlorotStd: 1.1e-5 }, ["4-relu-glorot-vanishes"]],
+  [
+    "a NaN ReLU ×0.1 std (and so a NaN ratio)",
+    { reluGlorotStd: NaN, kaimingOverReluGlorot: NaN },
+    ["4-relu-glorot-vanishes", "5-kaiming-over-relu-glorot"],
+  ],
+  ["a Kaiming std of 0.02", { kaimingStd: 0.02, kaimingOverReluGlorot: 2e6 }, ["5-kaiming-std"]],
+  ["a Kaiming std of 5.1", { kaimingStd: 5.1, kaimingOverReluGlorot: 5e8 }, ["5-kaiming-std"]],
+  [
+    "a NaN Kaiming std (and so a NaN ratio)",
+    { kaimingStd: NaN, kaimingOverReluGlorot: NaN },
+    ["5-kaiming-std", "5-kaiming-over-relu-glorot"],
+  ],
+  [
+    // Both in range (9e-6 ≤ 1e-5 and 0.05 ≥ 0.03), but 0.05 < 1e4 × 9e-6 = 0.09.
+    "Kaiming < 1e4 × claim 4 in one seed",
+    { reluGlorotStd: 9e-6, kaimingStd: 0.05, kaimingOverReluGlorot: 0.05 / 9e-6 },
+    ["5-kaiming-over-relu-glorot"],
+  ],
+];
+
+Deno.test("depth-survival checks: one seed past any bound refutes its check (20 seeds)", () => {
+  for (const [what, patch, refuted] of DEPTH_BREAKS) {
+    const res = judgeDepth(depthSeeds(patch, 7), lookPlan({ seeds: 20 }));
+    assert.equal(res.verdict, "not reproduced", `${what}: ${explain(res)}`);
+    for (const c of res.checks) {
+      assert.ok(c.kind === "every-seed");
+      if (refuted.includes(c.id)) {
+        assert.equal(c.judged.decision, "refuted", `${what}: ${c.id}`);
+        assert.deepEqual(c.judged.counterexamples, [7], `${what}: ${c.id}`);
+        assert.equal(c.judged.estimate, 19, `${what}: ${c.id}`);
+      } else {
+        assert.equal(c.judged.decision, "supported", `${what}: ${c.id}`);
+      }
+    }
+  }
+});
+
+Deno.test("depth-survival checks: under the default plan a break in the first look refutes", () => {
+  for (const [what, patch] of DEPTH_BREAKS) {
+    const res = judgeDepth(depthSeeds(patch, 3));
+    assert.equal(res.verdict, "not reproduced", `${what}: ${explain(res)}`);
+    assert.equal(res.lastLook, 20, what); // probes: the first look is 20 seeds
+  }
+});
+
+Deno.test("depth-survival checks: under the default plan a Glorot std of 3 on seed 7 refutes", () => {
+  // Probes run 20 seeds at the first look and are judged on all of them.
+  const res = judgeDepth(depthSeeds({ glorotStd: 3 }, 7));
+  assert.equal(res.verdict, "not reproduced", explain(res));
+  assert.equal(res.lastLook, 20);
+});
+
+Deno.test("depth-survival checks: a claim-4 std of 0 passes claim 5's ratio via Infinity", () => {
+  const seeds = depthSeeds().map((s) =>
+    s.seed === 7
+      ? { seed: 7, probe: depthSurvivalMetrics(handSeed(7, { reluGlorot: 0, kaiming: 0.5 })) }
+      : s
+  );
+  assert.equal(("probe" in seeds[6]) && seeds[6].probe.kaimingOverReluGlorot, Infinity);
+  const res = judgeDepth(seeds, lookPlan({ seeds: 20 }));
+  assert.equal(res.verdict, "reproduced", explain(res));
   // Still judged against the range: a Kaiming std of 0.02 fails even then.
-  const low = withCase(e, 0, "ReLU x sqrt(2/100) (Kaiming)", { finalStd: 0.02 });
-  assert.equal(depth.criterion(low, depthConfig).verdict, "fail");
+  const low = depthSeeds().map((s) =>
+    s.seed === 7
+      ? { seed: 7, probe: depthSurvivalMetrics(handSeed(7, { reluGlorot: 0, kaiming: 0.02 })) }
+      : s
+  );
+  const r2 = judgeDepth(low, lookPlan({ seeds: 20 }));
+  assert.equal(r2.verdict, "not reproduced");
+  assert.equal(check(r2, "5-kaiming-std").judged.decision, "refuted");
+  assert.equal(check(r2, "5-kaiming-over-relu-glorot").judged.decision, "supported");
 });
 
-Deno.test("depth-survival evidence schema: NaN/Infinity kept, cases checked", () => {
-  const e = passingDepth([4]);
-  assert.ok(Number.isNaN(e.perSeed[0].cases[0].finalStd));
-  const inf = withCase(e, 0, "randn", { perLayerStd: new Array(50).fill(Infinity) });
-  assert.equal(inf.perSeed[0].cases[0].perLayerStd[0], Infinity);
-  const swapped = structuredClone(e);
-  swapped.perSeed[0].cases.reverse();
-  assert.throws(() => depth.evidence.parse(swapped));
-  const missing = structuredClone(e);
-  missing.perSeed[0].cases.pop();
-  assert.throws(() => depth.evidence.parse(missing));
-  assert.throws(() => depth.evidence.parse({ perSeed: [] }));
-  const h = depth.headline(passingDepth());
-  assert.equal(h.value, 0.46);
-  assert.deepEqual(h.perSeed, [0.46, 0.46, 0.46]);
+Deno.test("depth-survival checks: bounds are inclusive (claim 4's 1e-5 reads ≤, not <)", () => {
+  const edge = depthSeeds({
+    glorotStd: 2.5,
+    reluGlorotStd: 1e-5,
+    kaimingStd: 5,
+    kaimingOverReluGlorot: 5 / 1e-5,
+  });
+  const res = judgeDepth(edge, lookPlan({ seeds: 20 }));
+  assert.equal(res.verdict, "reproduced", explain(res));
+  const low = depthSeeds({ glorotStd: 0.4, kaimingStd: 0.03, kaimingOverReluGlorot: 1e4 });
+  assert.equal(judgeDepth(low, lookPlan({ seeds: 20 })).verdict, "reproduced");
+});
+
+Deno.test("depth-survival checks: fewer than 3 seeds are inconclusive; a counterexample still refutes", () => {
+  const two = depthSeeds({}, 7, 2);
+  const res = judgeDepth(two, lookPlan({ seeds: 2 }));
+  assert.equal(res.verdict, "inconclusive", explain(res));
+  assert.ok(res.checks.every((c) => c.judged.decision === "inconclusive"), explain(res));
+  const broken = judgeDepth(depthSeeds({ glorotStd: 3 }, 2, 2), lookPlan({ seeds: 2 }));
+  assert.equal(broken.verdict, "not reproduced", explain(broken));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -311,20 +481,29 @@ function momentsRef(config: MomentsConfig, seed: number) {
 }
 
 Deno.test({
-  name: "moments: the lesson's config passes claim 6 on seeds 1, 2, 3",
+  name: "moments: the lesson's config reproduces claim 6 on seeds 1, 2, 3",
   ignore: noGpu,
   async fn() {
-    const e = await runClaim(moments, {}, [1, 2, 3]);
-    const config = moments.config.parse({});
-    const v = moments.criterion(e, config);
-    assert.equal(v.verdict, "pass", v.explanation);
-    assert.deepEqual(e.perSeed.map((s) => s.seed), [1, 2, 3]);
-    const h = moments.headline(e);
-    assert.equal(h.tolerance, 10);
-    assertClose([h.value], [(h.perSeed[0] + h.perSeed[1] + h.perSeed[2]) / 3], { rtol: 1e-12 });
+    const results: { seed: number; r: ProbeResult }[] = [];
+    for (const seed of [1, 2, 3]) {
+      results.push({ seed, r: await runProbe(moments, "identities", {}, seed) });
+    }
+    const res = judgeClaimOnRuns(
+      moments,
+      { identities: seedRuns(results) },
+      lookPlan({ seeds: 3 }),
+    );
+    assert.equal(res.verdict, "reproduced", explain(res));
+    for (const { seed, r } of results) {
+      const s = MomentsSeed.parse(r.detail);
+      assert.deepEqual(s, r.detail);
+      assert.equal(s.seed, seed);
+      assert.deepEqual(r.metrics, momentsMetrics(s));
+      assert.deepEqual(Object.keys(r.metrics).sort(), Object.keys(MOMENTS_METRICS).sort());
+    }
     // The GPU numbers are the float64 reference's, to float32 accuracy.
-    const ref = momentsRef(config, 2);
-    const got = e.perSeed[1];
+    const ref = momentsRef(moments.config.parse({}), 2);
+    const got = results[1].r.metrics;
     assertClose([got.matmulMeanSq, got.linearStd, got.reluMean, got.reluStd], [
       ref.matmulMeanSq,
       ref.linearStd,
@@ -343,55 +522,110 @@ Deno.test({
   ignore: noGpu,
   async fn() {
     const config = { trials: 3, outputs: 7, inputs: 5, rows: 9, hidden: 3 };
-    const e = await runClaim(moments, config, [8, 9]);
-    for (const s of e.perSeed) {
-      const ref = momentsRef(moments.config.parse(config), s.seed);
+    for (const seed of [8, 9]) {
+      const { metrics } = await runProbe(moments, "identities", config, seed);
+      const ref = momentsRef(moments.config.parse(config), seed);
       const keys = Object.keys(ref) as (keyof typeof ref)[];
-      assertClose(keys.map((k) => s[k]), keys.map((k) => ref[k]), {
+      assertClose(keys.map((k) => metrics[k]), keys.map((k) => ref[k]), {
         atol: 1e-5,
         rtol: 1e-4,
-        what: `seed ${s.seed} ${keys.join(", ")}`,
+        what: `seed ${seed} ${keys.join(", ")}`,
       });
     }
   },
 });
 
-function passingMoments(): MomentsEvidence {
-  return moments.evidence.parse({
-    perSeed: [1, 2, 3].map((seed) => ({
-      seed,
-      matmulMean: 0.09,
-      matmulMeanSq: 101,
-      linearMean: 0.01,
-      linearStd: 0.99,
-      reluMean: 0.4,
-      reluStd: 0.58,
-    })),
-  });
+Deno.test({
+  name: "moments: reruns are bit-identical",
+  ignore: noGpu,
+  async fn() {
+    const config = { trials: 4, outputs: 70, inputs: 30, rows: 20, hidden: 10 };
+    const a = await runProbe(moments, "identities", config, 3);
+    const b = await runProbe(moments, "identities", config, 3);
+    assert.deepEqual(a, b);
+  },
+});
+
+/** Lesson-like metrics of one seed. */
+function lessonLikeMoments(seed: number): Record<MomentsMetric, number> {
+  const d = ((seed % 5) - 2) / 100; // −0.02 … 0.02
+  return {
+    matmulMean: 0.093,
+    matmulMeanSq: 100 + 150 * d, // 97 … 103
+    linearMean: 0.02,
+    linearStd: 0.98 + d,
+    reluMean: 0.40 + d / 2,
+    reluStd: 0.58 + d / 2,
+  };
 }
 
-Deno.test("moments criterion: typical evidence passes; each band fails in any one seed", () => {
-  const config = moments.config.parse({});
-  const ok = moments.criterion(passingMoments(), config);
-  assert.equal(ok.verdict, "pass", ok.explanation);
-  assert.ok(ok.explanation.includes("every seed"));
-  const cases: [keyof MomentsEvidence["perSeed"][number], number][] = [
-    ["matmulMeanSq", 89.9],
-    ["matmulMeanSq", 110.1],
-    ["matmulMeanSq", NaN],
-    ["linearStd", 0.89],
-    ["linearStd", 1.11],
-    ["reluMean", 0.36],
-    ["reluMean", 0.44],
-    ["reluStd", 0.54],
-    ["reluStd", Infinity],
+function momentsSeeds(
+  patch: Partial<Record<MomentsMetric, number>> = {},
+  at = 7,
+  n = 20,
+): SeedRun[] {
+  return range(n).map((seed) => ({
+    seed,
+    probe: { ...lessonLikeMoments(seed), ...(seed === at ? patch : {}) },
+  }));
+}
+
+const judgeMoments = (seeds: readonly SeedRun[], plan: LookPlan = lookPlan()) =>
+  judgeClaimOnRuns(moments, { identities: seeds }, plan);
+
+Deno.test("moments metrics: the seed's numbers without the seed", () => {
+  const s = MomentsSeed.parse({ seed: 4, ...lessonLikeMoments(4) });
+  assert.deepEqual(momentsMetrics(s), lessonLikeMoments(4));
+  const nan = MomentsSeed.parse(parseResults(stringifyResults({ ...s, reluStd: NaN })));
+  assert.ok(Number.isNaN(momentsMetrics(nan).reluStd));
+});
+
+Deno.test("moments checks: lesson-like seeds reproduce claim 6", () => {
+  const res = judgeMoments(momentsSeeds());
+  assert.equal(res.verdict, "reproduced", explain(res));
+  const all = judgeMoments(momentsSeeds(), lookPlan({ seeds: 20 }));
+  assert.equal(all.verdict, "reproduced", explain(all));
+  assert.ok(all.checks.every((c) => c.kind === "every-seed" && c.judged.n === 20));
+  // The means are reported, not checked: wild values change nothing.
+  const wild = judgeMoments(
+    momentsSeeds({ matmulMean: 50, linearMean: NaN }),
+    lookPlan({ seeds: 20 }),
+  );
+  assert.equal(wild.verdict, "reproduced", explain(wild));
+});
+
+Deno.test("moments checks: each band fails in any one seed", () => {
+  const cases: [MomentsMetric, number, string][] = [
+    ["matmulMeanSq", 89.9, "6-matmul-mean-sq"],
+    ["matmulMeanSq", 110.1, "6-matmul-mean-sq"],
+    ["matmulMeanSq", NaN, "6-matmul-mean-sq"],
+    ["linearStd", 0.89, "6-linear-std"],
+    ["linearStd", 1.11, "6-linear-std"],
+    ["reluMean", 0.36, "6-relu-mean"],
+    ["reluMean", 0.44, "6-relu-mean"],
+    ["reluStd", 0.54, "6-relu-std"],
+    ["reluStd", Infinity, "6-relu-std"],
   ];
-  for (const [key, value] of cases) {
-    const e = structuredClone(passingMoments());
-    e.perSeed[2][key] = value;
-    const v = moments.criterion(moments.evidence.parse(e), config);
-    assert.equal(v.verdict, "fail", `${key} = ${value}: ${v.explanation}`);
+  for (const [key, value, id] of cases) {
+    const res = judgeMoments(momentsSeeds({ [key]: value }, 7), lookPlan({ seeds: 20 }));
+    assert.equal(res.verdict, "not reproduced", `${key} = ${value}: ${explain(res)}`);
+    for (const c of res.checks) {
+      assert.ok(c.kind === "every-seed");
+      assert.equal(c.judged.decision, c.id === id ? "refuted" : "supported", `${key}: ${c.id}`);
+      if (c.id === id) assert.deepEqual(c.judged.counterexamples, [7]);
+    }
+    // The same break on a seed of the default plan's first look.
+    const first = judgeMoments(momentsSeeds({ [key]: value }, 5));
+    assert.equal(first.verdict, "not reproduced", `${key} = ${value} on seed 5`);
   }
+  // The bands' edges are inside.
+  const edges = momentsSeeds({ matmulMeanSq: 110, linearStd: 0.9, reluMean: 0.43, reluStd: 0.55 });
+  assert.equal(judgeMoments(edges, lookPlan({ seeds: 20 })).verdict, "reproduced");
+});
+
+Deno.test("moments checks: fewer than 3 seeds are inconclusive", () => {
+  const res = judgeMoments(momentsSeeds({}, 7, 2), lookPlan({ seeds: 2 }));
+  assert.equal(res.verdict, "inconclusive", explain(res));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -411,6 +645,63 @@ Deno.test("claims: ids match file names, configs default to the lesson's sizes",
   assert.deepEqual(depth.claimNumbers, [1, 2, 3, 4, 5]);
   assert.deepEqual(moments.claimNumbers, [6]);
   assert.throws(() => depth.config.parse({ width: 1 }));
+  assert.equal(
+    probeOf(depth, "stack", {}).label,
+    "50 random layers, x = randn(200, 100)",
+  );
+});
+
+Deno.test("claims: checks, headline and lesson numbers name the probe and its metrics", () => {
+  for (const c of [depth, moments] as Claim[]) {
+    const subjects = c.subjects(c.config.parse({}));
+    assert.equal(Object.keys(subjects).length, 1, c.id);
+    const [name, probe] = Object.entries(subjects)[0];
+    assert.ok(probe.kind === "probe");
+    assert.deepEqual(probe.params, c.config.parse({}), c.id);
+    const named = [
+      ...c.checks.flatMap((k) => subjectsOf(k)),
+      c.headline.subject,
+      ...c.lesson.flatMap((l) => l.subject ? [l.subject] : []),
+    ];
+    for (const s of named) {
+      assert.equal(s.config, name, `${c.id}: ${JSON.stringify(s)}`);
+      assert.ok(s.metric in probe.metrics, `${c.id}: undeclared metric ${s.metric}`);
+      assert.equal(s.epoch, undefined);
+    }
+    for (const k of c.checks) {
+      assert.equal(k.kind, "every-seed", `${c.id} ${k.id}`);
+      assert.ok(c.claimNumbers.includes(k.claim), `${c.id} ${k.id}`);
+      assert.ok(k.id.startsWith(`${k.claim}-`), k.id);
+    }
+    assert.equal(new Set(c.checks.map((k) => k.id)).size, c.checks.length, `${c.id}: ids`);
+    for (const l of c.lesson) assert.ok(c.claimNumbers.includes(l.claim), `${c.id}: ${l.label}`);
+  }
+  assert.deepEqual(depth.checks.map((k) => k.claim), [1, 2, 3, 4, 5, 5]);
+  assert.deepEqual(depth.headline, {
+    label: depth.headline.label,
+    subject: { config: "stack", metric: "kaimingStd" },
+    better: "higher",
+    tolerance: 0.5,
+  });
+  assert.deepEqual(moments.headline.subject, { config: "identities", metric: "matmulMeanSq" });
+  assert.equal(moments.headline.tolerance, 10);
+  assert.deepEqual(
+    depth.lesson.map((l) => [l.subject?.metric, l.value]),
+    [["glorotStd", 0.85]],
+  );
+  assert.deepEqual(
+    moments.lesson.map((l) => [l.subject?.metric, l.value]),
+    [
+      ["matmulMean", 0.093],
+      ["matmulMeanSq", 102.9],
+      ["linearMean", 0.02],
+      ["linearStd", 0.98],
+      ["reluMean", 0.40],
+      ["reluStd", 0.58],
+    ],
+  );
+  assert.ok(depth.lessonNotes?.some((n) => n.includes("all nan")));
+  assert.ok(depth.lessonNotes?.some((n) => n.includes("all 0.")));
 });
 
 const transcript = (() => {

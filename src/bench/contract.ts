@@ -1,76 +1,21 @@
 /**
- * The claim contract: what a module in `benches/` exports so `deno task bench` can run it over
- * seeds, validate what it measured, and judge it against a criterion fixed in advance from the
- * lesson. Configs and evidence are zod schemas, validated at the boundary.
+ * The claim contract: what a module in `benches/` exports so `deno task bench` can run it under
+ * the look plan and judge it. A claim is data: its configs (training configs or GPU probes), the
+ * per-run metrics it needs beyond the built-in ones, its checks (typed, see `src/verdict/check.ts`)
+ * and the lesson's reference numbers. The runner trains or probes the seeds the plan asks for,
+ * shares runs between claims, and judges; the claim module computes no verdict.
  *
  * @module
  */
 
 import { z } from "zod";
-import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
+import type { CheckSpec, Subject } from "../verdict/check.ts";
+import type { TrainRun } from "./evidence.ts";
+import type { TrainConfig } from "./training.ts";
 
-/** Full mode is the lesson's configs exactly; quick mode is the CI-sized run a claim declares. */
+/** Full mode follows the look plan; quick mode runs seed 1 of every config and judges nothing. */
 export type RunMode = "full" | "quick";
-
-/** What `run` gets. */
-export interface ClaimContext<C> {
-  gpu: Gpu;
-  /** The validated config (defaults applied; quick overrides applied in quick mode). */
-  config: C;
-  /** Seeds to run, one evidence entry per seed. */
-  seeds: number[];
-  mode: RunMode;
-  /** Fashion-MNIST on the GPU, loaded once per bench run on first use. */
-  data(): Promise<GpuFashionMnist>;
-  /** Progress messages (stderr, silent with --quiet). */
-  log(message: string): void;
-  /** Aborts a run between training batches (the browser's cancel button). */
-  signal?: AbortSignal;
-}
-
-/** The judgement of a claim. */
-export interface Verdict {
-  verdict: "pass" | "fail" | "error";
-  /** One line stating measured vs required numbers. */
-  explanation: string;
-}
-
-/** The number a claim is tracked by in history and baselines (e.g. median final accuracy). */
-export interface Headline {
-  name: string;
-  value: number;
-  /** How far below the baseline the value may drop before `--check` fails (e.g. 0.01). */
-  tolerance: number;
-  /** Per seed, for statistics (mean, std, median, 95% interval). */
-  perSeed: number[];
-}
-
-/** A claim module (`benches/<id>.ts` exports one as `claim`). */
-export interface Claim<C = unknown, E = unknown> {
-  /** kebab-case, equal to the file name with `_` → `-`. */
-  id: string;
-  title: string;
-  /** Where in the lesson: notebook cell and/or video timestamp. */
-  source: string;
-  /** The lesson's own sentence. */
-  quote: string;
-  /** Numbers of `../shared/lesson-claims.md` §8 this module judges. */
-  claimNumbers: number[];
-  /** What the lesson reported, by name. */
-  lesson: Record<string, number | string>;
-  /** Config schema with the full-mode (lesson) defaults. */
-  config: z.ZodType<C>;
-  /** Overrides applied in quick mode (e.g. fewer seeds, epochs only where the criterion allows). */
-  quick?: { seeds?: number; config?: Partial<C>; note: string };
-  /** Evidence schema: what `run` returns. */
-  evidence: z.ZodType<E>;
-  run(ctx: ClaimContext<C>): Promise<E>;
-  /** Judges the evidence; pure. */
-  criterion(evidence: E, config: C): Verdict;
-  /** The tracked number, from the evidence. */
-  headline(evidence: E): Headline;
-}
 
 /**
  * Any number including NaN and ±Infinity (zod's `z.number()` rejects them): evidence such as a
@@ -81,13 +26,114 @@ export const AnyNumber: z.ZodType<number> = z.custom<number>((v) => typeof v ===
   message: "expected a number (NaN and ±Infinity allowed)",
 });
 
-/** Summary statistics over seeds. */
+/** How a metric's values read: accuracies print as %, events as yes/no, ratios and values as is. */
+export const MetricUnitSchema = z.enum(["accuracy", "event", "value", "ratio"]);
+export type MetricUnit = z.infer<typeof MetricUnitSchema>;
+
+/** A metric's human label and unit, as results record it for the report. */
+export const MetricInfoSchema = z.object({
+  /** "eval accuracy", "max dead fraction after batch 25"; the epoch is added where given. */
+  label: z.string(),
+  unit: MetricUnitSchema,
+});
+export type MetricInfo = z.infer<typeof MetricInfoSchema>;
+
+/** A per-run metric a claim defines on training runs (built-ins: `src/bench/metrics.ts`). */
+export interface TrainMetric extends MetricInfo {
+  of(run: TrainRun): number;
+}
+
+/** What a probe measured in one seed: named metric values, and detail for the report's charts. */
+export interface ProbeResult {
+  metrics: Record<string, number>;
+  detail: unknown;
+}
+
+/** What a probe gets. */
+export interface ProbeContext {
+  gpu: Gpu;
+  seed: number;
+  log(message: string): void;
+}
+
+/** A training configuration of the claim. */
+export interface TrainSubject {
+  kind: "train";
+  /** Human label: "GeneralReLU + Kaiming(0.1)". */
+  label: string;
+  config: TrainConfig;
+}
+
+/** A pure tensor experiment (no training), run once per seed. */
+export interface ProbeSubject {
+  kind: "probe";
+  label: string;
+  /** Its parameters, recorded and part of the run's identity. */
+  params: unknown;
+  /** Metric labels and units of what `run` returns. */
+  metrics: Record<string, MetricInfo>;
+  run(ctx: ProbeContext): Promise<ProbeResult>;
+}
+
+/** One of a claim's configs. */
+export type ClaimSubject = TrainSubject | ProbeSubject;
+
+/** A number the lesson reported, typed: which config, metric and epoch it is the value of. */
+export const LessonNumberSchema = z.object({
+  claim: z.number().int(),
+  /** Human label: "nb 11 cell 97, 3 epochs". */
+  label: z.string(),
+  value: z.number(),
+  /** The subject the number is a value of, when it is one of ours (null: context only). */
+  subject: z.object({
+    config: z.string(),
+    metric: z.string(),
+    epoch: z.number().int().optional(),
+  }).nullable(),
+});
+export type LessonNumber = z.infer<typeof LessonNumberSchema>;
+
+/** A claim module (`benches/<id>.ts` exports one as `claim`). */
+export interface Claim<C = unknown> {
+  /** kebab-case, equal to the file name with `_` → `-`. */
+  id: string;
+  title: string;
+  /** Where in the lesson: notebook cell and/or video timestamp. */
+  source: string;
+  /** The lesson's own words. */
+  quote: string;
+  /** Numbers of the lesson's claims this module judges. */
+  claimNumbers: number[];
+  /** The lesson's reference numbers, typed. */
+  lesson: LessonNumber[];
+  /** Facts the lesson states in words (e.g. "all nan"), shown beside the numbers. */
+  lessonNotes?: string[];
+  /** Config schema with the lesson's defaults. */
+  config: z.ZodType<C>;
+  /** The claim's configs by name, from the validated config. */
+  subjects(config: C): Record<string, ClaimSubject>;
+  /** Per-run metrics of training configs beyond the built-ins, by name. */
+  metrics?: Record<string, TrainMetric>;
+  /** The checks, fixed in advance; subjects name configs of `subjects` and metrics. */
+  checks: CheckSpec[];
+  /**
+   * The number the claim is tracked by in history and the quick gate, and how far it may move in
+   * its worse direction before the gate fails.
+   */
+  headline: { subject: Subject; better: "higher" | "lower"; tolerance: number; label: string };
+  /** What we found beyond the verdict (e.g. where a config diverges and why), for its page. */
+  findings?: string;
+  /** Ids of claims whose checks this claim's verdict depends on (a shared config). */
+  dependsOn?: string[];
+}
+
+/** Summary statistics over seeds (descriptive; verdicts use `src/verdict`). */
 export const SummarySchema = z.object({
   n: z.number().int(),
-  mean: z.number(),
-  std: z.number(),
-  median: z.number(),
+  mean: AnyNumber,
+  std: AnyNumber,
+  median: AnyNumber,
   /** 95% interval of the mean (Student t), [lo, hi]; equal to the mean for n = 1. */
-  ci95: z.tuple([z.number(), z.number()]),
+  ci95: z.tuple([AnyNumber, AnyNumber]),
 });
 export type Summary = z.infer<typeof SummarySchema>;

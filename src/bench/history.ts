@@ -10,15 +10,29 @@ import { AnyNumber } from "./contract.ts";
 import { parseResults, stringifyResults } from "./json.ts";
 import type { Results } from "./results.ts";
 
+/**
+ * One run's line. Lines written before results schema 2 have pass/fail verdicts and no claim set
+ * or seeds: they still parse (verdict is any string), so old history keeps plotting.
+ */
 export const HistoryLineSchema = z.object({
   date: z.string(),
   commit: z.string(),
   mode: z.enum(["full", "quick"]),
   adapter: z.string(),
+  /** The Vulkan driver (schema 2 on). */
+  driver: z.string().nullable().optional(),
   wallSeconds: z.number(),
+  /** The claims the run covered (schema 2 on). */
+  claimSet: z.array(z.string()).optional(),
   claims: z.record(
     z.string(),
-    z.object({ verdict: z.enum(["pass", "fail", "error"]), headline: AnyNumber.nullable() }),
+    z.object({
+      verdict: z.string(),
+      /** The claim's headline: median over seeds (schema 2) or the old headline value. */
+      headline: AnyNumber.nullable(),
+      /** Seeds the claim used (schema 2 on). */
+      seeds: z.number().int().optional(),
+    }),
   ),
 });
 export type HistoryLine = z.infer<typeof HistoryLineSchema>;
@@ -30,11 +44,15 @@ export function historyLine(results: Results): HistoryLine {
     commit: results.meta.commit,
     mode: results.meta.mode,
     adapter: results.meta.adapter.description,
+    driver: results.meta.driver,
     wallSeconds: results.meta.wallSeconds,
+    claimSet: results.meta.claimSet,
     claims: Object.fromEntries(
-      results.claims.map((
-        c,
-      ) => [c.id, { verdict: c.verdict, headline: c.headline?.value ?? null }]),
+      results.claims.map((c) => [c.id, {
+        verdict: c.verdict,
+        headline: c.headline.median,
+        seeds: c.seedsUsed,
+      }]),
     ),
   };
 }

@@ -9,7 +9,7 @@ export function mergeResults(parts: readonly { path: string; results: Results }[
   if (parts.length === 0) throw new RangeError("merge: expected at least one results file");
   const first = parts[0];
   for (const p of parts.slice(1)) {
-    for (const key of ["mode", "commit"] as const) {
+    for (const key of ["mode", "commit", "codeIdentity"] as const) {
       if (p.results.meta[key] !== first.results.meta[key]) {
         throw new RangeError(
           `merge: ${p.path} has ${key} ${p.results.meta[key]}, ${first.path} has ` +
@@ -21,6 +21,11 @@ export function mergeResults(parts: readonly { path: string; results: Results }[
       throw new RangeError(
         `merge: ${p.path} ran on ${p.results.meta.adapter.description}, ${first.path} on ` +
           `${first.results.meta.adapter.description}; timings and bits would not be comparable`,
+      );
+    }
+    if (JSON.stringify(p.results.meta.plan) !== JSON.stringify(first.results.meta.plan)) {
+      throw new RangeError(
+        `merge: ${p.path} was judged under another look plan than ${first.path}`,
       );
     }
   }
@@ -37,7 +42,9 @@ export function mergeResults(parts: readonly { path: string; results: Results }[
     meta: {
       ...first.results.meta,
       date: new Date().toISOString(),
-      seeds: [...new Set(parts.flatMap((p) => p.results.meta.seeds))].sort((a, b) => a - b),
+      claimSet: claims.map((c) => c.id),
+      runsTrained: parts.reduce((n, p) => n + p.results.meta.runsTrained, 0),
+      runsReused: parts.reduce((n, p) => n + p.results.meta.runsReused, 0),
       wallSeconds: Math.max(...parts.map((p) => p.results.meta.wallSeconds)),
       dataset: parts.find((p) => p.results.meta.dataset)?.results.meta.dataset ?? null,
       shard: null,

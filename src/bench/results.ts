@@ -1,36 +1,53 @@
 /**
- * `results.json`: run metadata and, per claim, its config, evidence, statistics and verdict.
- * Versioned with zod; written atomically (temp file + rename) so an interrupted run leaves the
- * previous results intact.
+ * `results.json`, schema version 2: the run's provenance and plan; per claim its configs with
+ * every run (outcome, per-epoch values, the evidence the report draws), its typed checks as
+ * judged, the verdict and the figures reported beside it. Versioned with zod; written atomically
+ * (temp file + rename) so an interrupted run leaves the previous results intact.
  *
  * @module
  */
 
 import { z } from "zod";
 import { DataError } from "../data/errors.ts";
-import { AnyNumber, SummarySchema } from "./contract.ts";
+import { JudgedCheckSchema, SubjectSchema } from "../verdict/check.ts";
+import { LookPlanSchema } from "../verdict/plan.ts";
+import { AnyNumber, LessonNumberSchema, MetricInfoSchema } from "./contract.ts";
+import { TrainRunSchema } from "./evidence.ts";
 import { parseResults, stringifyResults } from "./json.ts";
+import { DivergedAtSchema } from "./outcome.ts";
 
 /** Bumped when the shape changes incompatibly. */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
+
+export const AdapterSchema = z.object({
+  description: z.string(),
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  isFallbackAdapter: z.boolean(),
+  features: z.array(z.string()),
+  limits: z.record(z.string(), z.number()),
+});
 
 export const RunMetaSchema = z.object({
   schema: z.literal(RESULTS_SCHEMA_VERSION),
   date: z.string(),
   commit: z.string(),
   denoVersion: z.string(),
-  adapter: z.object({
-    description: z.string(),
-    vendor: z.string(),
-    architecture: z.string(),
-    device: z.string(),
-    isFallbackAdapter: z.boolean(),
-    features: z.array(z.string()),
-    limits: z.record(z.string(), z.number()),
-  }),
+  adapter: AdapterSchema,
+  /** The Vulkan driver package and version (the adapter string does not name it), or null. */
+  driver: z.string().nullable(),
+  /** The trainer's code identity (`src/store/code_identity.ts`). */
+  codeIdentity: z.string(),
   mode: z.enum(["full", "quick"]),
-  seeds: z.array(z.number().int()),
+  /** The look plan (null in quick mode, which judges nothing). */
+  plan: LookPlanSchema.nullable(),
+  /** Claim ids the file holds (a merge of --only runs lists them all). */
+  claimSet: z.array(z.string()),
   wallSeconds: z.number(),
+  /** Runs trained in this process and runs read back from the store. */
+  runsTrained: z.number().int(),
+  runsReused: z.number().int(),
   dataset: z.unknown().nullable(),
   shard: z.object({ index: z.number().int(), count: z.number().int() }).nullable(),
   /** Kernel tuning overrides in use ({} = defaults); grid-only, so results do not depend on it. */
@@ -38,38 +55,109 @@ export const RunMetaSchema = z.object({
 });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
 
+/** One run of a config: its outcome, the values the checks read, and its evidence. */
+export const RunEntrySchema = z.object({
+  seed: z.number().int(),
+  outcome: z.enum(["trained", "collapsed", "diverged", "failed"]),
+  divergedAt: DivergedAtSchema.nullable(),
+  /** Values of the claim's subjects on this run, by subject key (`subjectKey`). */
+  values: z.record(z.string(), AnyNumber),
+  /** Training runs: the whole run (per-epoch values, batch losses, statistics). */
+  run: TrainRunSchema.nullable(),
+  /** Probes: what the probe recorded for the report. */
+  detail: z.unknown().optional(),
+  /** Why a run never trained (LSUV gave up), else null. */
+  failure: z.string().nullable(),
+});
+export type RunEntry = z.infer<typeof RunEntrySchema>;
+
+/** A proportion with its two-sided 95% interval. */
+export const ProportionSchema = z.object({
+  k: z.number().int(),
+  n: z.number().int(),
+  estimate: AnyNumber,
+  interval: z.tuple([z.number(), z.number()]),
+});
+
+/** One config of a claim, with its runs in seed order. */
+export const ConfigResultSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  kind: z.enum(["train", "probe"]),
+  config: z.unknown(),
+  runs: z.array(RunEntrySchema),
+  /** Reported, not judged: the share of seeds that diverged or failed, with its interval. */
+  divergence: ProportionSchema,
+});
+export type ConfigResult = z.infer<typeof ConfigResultSchema>;
+
+export const VerdictSchema = z.enum([
+  "reproduced",
+  "not reproduced",
+  "inconclusive",
+  "not judged",
+  "error",
+]);
+export type ClaimVerdict = z.infer<typeof VerdictSchema>;
+
 export const ClaimResultSchema = z.object({
   id: z.string(),
   title: z.string(),
   source: z.string(),
   quote: z.string(),
   claimNumbers: z.array(z.number().int()),
-  lesson: z.record(z.string(), z.union([z.number(), z.string()])),
+  lesson: z.array(LessonNumberSchema),
+  lessonNotes: z.array(z.string()),
+  findings: z.string().nullable(),
+  dependsOn: z.array(z.string()),
   mode: z.enum(["full", "quick"]),
-  quickNote: z.string().nullable(),
-  seeds: z.array(z.number().int()),
-  config: z.unknown(),
-  evidence: z.unknown(),
+  configs: z.array(ConfigResultSchema),
+  /** Label and unit of every metric the checks and values name. */
+  metrics: z.record(z.string(), MetricInfoSchema),
+  /** Judged checks in declaration order (empty in quick mode). */
+  checks: z.array(JudgedCheckSchema),
+  verdict: VerdictSchema,
+  /** Seed count of the look that decided the verdict; null while inconclusive or not judged. */
+  decidedAt: z.number().int().nullable(),
+  /** Most seeds any of its configs ran. */
+  seedsUsed: z.number().int(),
   headline: z.object({
-    name: z.string(),
-    value: AnyNumber,
+    label: z.string(),
+    subject: SubjectSchema,
+    better: z.enum(["higher", "lower"]),
     tolerance: z.number(),
-    perSeed: z.array(AnyNumber),
-    summary: SummarySchema.extend({
-      mean: AnyNumber,
-      std: AnyNumber,
-      median: AnyNumber,
-      ci95: z.tuple([AnyNumber, AnyNumber]),
-    }).nullable(),
-  }).nullable(),
-  verdict: z.enum(["pass", "fail", "error"]),
-  explanation: z.string(),
+    /** Sample median over seeds, diverged runs ranked lowest (never NaN for ≥ 1 seed). */
+    median: AnyNumber,
+  }),
+  /** For each comparison check: P(A > B) over paired seeds. */
+  comparisons: z.array(z.object({
+    check: z.string(),
+    a: SubjectSchema,
+    b: SubjectSchema,
+    pAGreater: ProportionSchema,
+  })),
+  /** Where each lesson number with a subject falls among our seeds (0–100). */
+  lessonPercentiles: z.array(z.object({
+    label: z.string(),
+    subject: SubjectSchema,
+    value: z.number(),
+    percentile: AnyNumber,
+    n: z.number().int(),
+  })),
+  /** E[max_k], k = 1…n, of the headline over trained seeds. */
+  expectedMax: z.array(AnyNumber),
+  error: z.string().nullable(),
   seconds: z.number(),
 });
 export type ClaimResult = z.infer<typeof ClaimResultSchema>;
 
 export const ResultsSchema = z.object({ meta: RunMetaSchema, claims: z.array(ClaimResultSchema) });
 export type Results = z.infer<typeof ResultsSchema>;
+
+/** The key of a subject in `RunEntry.values`: "metric" or "metric@epoch". */
+export function subjectKey(s: { metric: string; epoch?: number }): string {
+  return s.epoch === undefined ? s.metric : `${s.metric}@${s.epoch}`;
+}
 
 /** Writes `text` to `path` atomically: a temp file in the same directory, then a rename. */
 export async function writeAtomic(path: string, text: string): Promise<void> {
@@ -83,7 +171,38 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 /** Validates and writes `results` to `path` atomically. */
 export async function writeResults(path: string, results: Results): Promise<void> {
   ResultsSchema.parse(results);
-  await writeAtomic(path, stringifyResults(results, 2) + "\n");
+  await writeAtomic(path, stringifyResults(results, 1) + "\n");
+}
+
+/** Parses results text; problems are DataErrors naming `path` and what to do. */
+export function parseResultsText(path: string, text: string): Results {
+  let raw: unknown;
+  try {
+    raw = parseResults(text);
+  } catch (err) {
+    throw new DataError(path, "valid JSON", (err as Error).message);
+  }
+  const version = (raw as { meta?: { schema?: unknown } } | null)?.meta?.schema;
+  if (version !== RESULTS_SCHEMA_VERSION) {
+    throw new DataError(
+      path,
+      `results schema version ${RESULTS_SCHEMA_VERSION}`,
+      version === 1
+        ? "it is schema version 1 (3-seed pass/fail verdicts, before typed checks and the look " +
+          "plan); re-run `deno task bench` to write version 2 (stored runs are reused)"
+        : `schema version ${JSON.stringify(version ?? null)}`,
+    );
+  }
+  const parsed = ResultsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(
+      path,
+      `results schema version ${RESULTS_SCHEMA_VERSION}`,
+      `${issue.message} at ${issue.path.join(".") || "the top level"}`,
+    );
+  }
+  return parsed.data;
 }
 
 /** Reads and validates a results file; problems are DataErrors naming the file and the issue. */
@@ -98,20 +217,5 @@ export async function readResults(path: string): Promise<Results> {
       (err as Error).message,
     );
   }
-  let raw: unknown;
-  try {
-    raw = parseResults(text);
-  } catch (err) {
-    throw new DataError(path, "valid JSON", (err as Error).message);
-  }
-  const parsed = ResultsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DataError(
-      path,
-      `results schema version ${RESULTS_SCHEMA_VERSION}`,
-      `${issue.message} at ${issue.path.join(".") || "the top level"}`,
-    );
-  }
-  return parsed.data;
+  return parseResultsText(path, text);
 }

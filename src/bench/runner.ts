@@ -1,34 +1,43 @@
 /**
- * Runs claim modules over seeds and judges them: the heart of `deno task bench`.
+ * Runs claim modules under the look plan and judges them: the heart of `deno task bench`.
+ *
+ * Full mode: at each look (6 → 10 → 20 seeds by default) the runner gathers the configs that an
+ * open (inconclusive) check needs, gets seeds 1..n of each from the run store or trains them (a
+ * config shared by claims is one set of runs, paired by seed), then judges every open check at the
+ * look's α. Decided claims stop. Probes (pure tensor math) run 20 seeds at the first look.
+ * Quick mode: seed 1 of every config, nothing judged (one seed decides nothing).
  *
  * @module
  */
 
 import { DataError } from "../data/errors.ts";
-import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import { NoAdapterError } from "../gpu/errors.ts";
-import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { defaultTuning } from "../nn/kernels.ts";
-import type { Claim, ClaimContext, RunMode } from "./contract.ts";
+import type { RunProvider } from "../store/run_source.ts";
+import { canonicalJson } from "../store/run_key.ts";
+import { type CheckSpec, type JudgedCheck, type Subject, subjectsOf } from "../verdict/check.ts";
+import type { LookPlan } from "../verdict/plan.ts";
+import type { Claim, ClaimSubject, MetricInfo, ProbeResult, RunMode } from "./contract.ts";
+import { judgeCheck, type Sample, verdictOf } from "../verdict/judge.ts";
+import { probeSeeds, sampleOf } from "./judge_claim.ts";
+import { metricInfo } from "./metrics.ts";
+import { runOutcome } from "./outcome.ts";
 import { listClaimFiles } from "./registry.ts";
-import type { ClaimResult, Results } from "./results.ts";
-import { RESULTS_SCHEMA_VERSION } from "./results.ts";
-import { summarize } from "./stats.ts";
+import type { ClaimResult, ConfigResult, Results, RunEntry } from "./results.ts";
+import { RESULTS_SCHEMA_VERSION, subjectKey } from "./results.ts";
+import { summarizeClaim } from "./summarize_claim.ts";
 
 /** Options of {@link runBench}. */
-export interface BenchOptions {
+export interface BenchOptions extends RunClaimsOptions {
   /** Claim ids to run (default all). */
   only?: string[];
-  /** Seeds per claim in full mode (quick mode may use fewer, as each claim declares). */
-  seeds: number;
-  quick: boolean;
   /** Run claim k (in id order) only if k mod count == index − 1. */
   shard?: { index: number; count: number };
-  dataDir?: string;
-  log: (message: string) => void;
   /** Where the claim modules are; default the repository's `benches/`. */
   claimsDir?: URL;
+  /** Provenance filled in by the caller (driver, code identity). */
+  provenance: { driver: string | null; codeIdentity: string; dataset: () => unknown };
 }
 
 /** Loads the claim modules in `dir` (their `claim` export), checking each id matches its file. */
@@ -37,7 +46,7 @@ export async function loadClaims(dir: URL): Promise<Claim[]> {
   for (const file of await listClaimFiles(dir)) {
     const mod = await import(new URL(file.path, "file://").href);
     const claim = mod.claim as Claim | undefined;
-    if (!claim || typeof claim.run !== "function" || typeof claim.criterion !== "function") {
+    if (!claim || typeof claim.subjects !== "function" || !Array.isArray(claim.checks)) {
       throw new Error(
         `${file.path}: expected an export named "claim" implementing the Claim contract`,
       );
@@ -86,24 +95,37 @@ export async function gitCommit(): Promise<string> {
   }
 }
 
-/** Runs every selected claim over its seeds and returns the results (not yet written). */
+/** A run of one config at one seed, as the judge and the results need it. */
+interface RunData {
+  seed: number;
+  sample: Omit<Sample, "value">;
+  divergedAt: RunEntry["divergedAt"];
+  run: RunEntry["run"];
+  detail?: unknown;
+  failure: string | null;
+  probe: Record<string, number> | null;
+}
+
+/** A claim in flight: its subjects, judged checks, and state. */
+interface ClaimState {
+  claim: Claim;
+  config: unknown;
+  subjects: Record<string, ClaimSubject>;
+  checks: JudgedCheck[];
+  done: boolean;
+  decidedAt: number | null;
+  /** Seeds of the last look that judged it: its evidence is runs 1..lastLook (shared configs may hold more). */
+  lastLook: number | null;
+  error: string | null;
+  seconds: number;
+}
+
+/** Runs every selected claim under the plan (or quick mode) and returns the results. */
 export async function runBench(gpu: Gpu, o: BenchOptions): Promise<Results> {
   const started = performance.now();
   const mode: RunMode = o.quick ? "quick" : "full";
   const all = await loadClaims(o.claimsDir ?? new URL("../../benches/", import.meta.url));
-  const selected = selectClaims(all, o);
-  // Loaded once, on the first claim that asks for it.
-  const loaded: { data: Promise<GpuFashionMnist> | null } = { data: null };
-  const loadData = () => (loaded.data ??= loadFashionMnistToGpu(gpu, { dataDir: o.dataDir }));
-  const claims: ClaimResult[] = [];
-  for (const claim of selected) {
-    o.log(`claim ${claim.id}: ${claim.title}`);
-    claims.push(await runClaim(gpu, claim, { mode, seeds: o.seeds, data: loadData, log: o.log }));
-    const r = claims.at(-1)!;
-    o.log(`  ${r.verdict.toUpperCase()}: ${r.explanation} (${r.seconds.toFixed(1)} s)`);
-  }
-  const dataset = loaded.data ? (await loaded.data).info : null;
-  const seeds = [...new Set(claims.flatMap((c) => c.seeds))].sort((a, b) => a - b);
+  const claims = await runClaims(gpu, selectClaims(all, o), o);
   return {
     meta: {
       schema: RESULTS_SCHEMA_VERSION,
@@ -111,10 +133,15 @@ export async function runBench(gpu: Gpu, o: BenchOptions): Promise<Results> {
       commit: await gitCommit(),
       denoVersion: Deno.version.deno,
       adapter: gpu.adapter,
+      driver: o.provenance.driver,
+      codeIdentity: o.provenance.codeIdentity,
       mode,
-      seeds,
+      plan: mode === "quick" ? null : o.plan,
+      claimSet: claims.map((c) => c.id),
       wallSeconds: (performance.now() - started) / 1000,
-      dataset,
+      runsTrained: o.runs.counts.trained,
+      runsReused: o.runs.counts.cached,
+      dataset: o.provenance.dataset() ?? null,
       shard: o.shard ?? null,
       kernelTuning: { ...defaultTuning(gpu) },
     },
@@ -122,73 +149,323 @@ export async function runBench(gpu: Gpu, o: BenchOptions): Promise<Results> {
   };
 }
 
-/** Runs one claim; any failure becomes verdict "error" with the reason, never a crash. */
-export async function runClaim(
+/** What {@link runClaims} needs. */
+export interface RunClaimsOptions {
+  quick: boolean;
+  plan: LookPlan;
+  runs: RunProvider;
+  log: (message: string) => void;
+  /** Config input per claim id instead of the claim's defaults (the browser's re-run panel). */
+  configs?: Record<string, unknown>;
+}
+
+/**
+ * Runs `selected` under the plan (or quick mode), sharing runs between them, and returns their
+ * results: the bench's core, also used by the browser's re-run panel (with a fixed-seeds plan).
+ */
+export async function runClaims(
   gpu: Gpu,
-  claim: Claim,
-  o: {
-    mode: RunMode;
-    seeds: number;
-    data: () => Promise<GpuFashionMnist>;
-    log: (m: string) => void;
-    signal?: AbortSignal;
-    /** Config input instead of the claim's defaults (quick overrides then do not apply). */
-    config?: unknown;
-  },
-): Promise<ClaimResult> {
-  const started = performance.now();
-  const quick = o.mode === "quick" ? claim.quick : undefined;
-  const n = quick?.seeds ?? o.seeds;
-  const seeds = Array.from({ length: n }, (_, i) => i + 1);
-  const base = {
-    id: claim.id,
-    title: claim.title,
-    source: claim.source,
-    quote: claim.quote,
-    claimNumbers: claim.claimNumbers,
-    lesson: claim.lesson,
-    mode: o.mode,
-    quickNote: quick?.note ?? null,
-    seeds,
+  selected: readonly Claim[],
+  o: RunClaimsOptions,
+): Promise<ClaimResult[]> {
+  const mode: RunMode = o.quick ? "quick" : "full";
+  const states: ClaimState[] = selected.map((claim) => prepare(claim, o.configs?.[claim.id]));
+  const runs = new RunTable(gpu, o);
+  if (mode === "quick") {
+    await runs.ensure(states, () => [1], o.log);
+  } else {
+    o.log(`plan: looks at ${o.plan.looks.join(" → ")} seeds, α ${o.plan.alphaPerLook} per look`);
+    for (const n of o.plan.looks) {
+      const open = states.filter((s) => !s.done && !s.error);
+      if (open.length === 0) break;
+      o.log(`look at ${n} seeds: ${open.map((s) => s.claim.id).join(", ")}`);
+      await runs.ensure(open, (s, name) => {
+        const subject = s.subjects[name];
+        if (subject.kind === "probe") return range(probeSeeds(o.plan, n));
+        return neededConfigs(s).has(name) ? range(n) : [];
+      }, o.log);
+      for (const s of open) {
+        // A probe claim is judged on all the seeds its probes ran (20 at the first look).
+        const probesOnly = Object.values(s.subjects).every((x) => x.kind === "probe");
+        const size = probesOnly ? probeSeeds(o.plan, n) : n;
+        judgeLook(s, runs, { n: size, alpha: o.plan.alphaPerLook });
+        s.lastLook = size;
+      }
+      for (const s of open) {
+        const v = verdictOf(s.checks);
+        if (v !== "inconclusive") {
+          s.done = true;
+          s.decidedAt = Math.max(n, ...s.checks.map((c) => c.judged.decidedAt ?? 0));
+        }
+        const at = v === "inconclusive" ? ` at ${s.lastLook} seeds` : ` at ${s.decidedAt} seeds`;
+        o.log(`  ${s.claim.id}: ${v}${at}`);
+      }
+    }
+  }
+  return states.map((s) => resultOf(s, runs, mode));
+}
+
+function prepare(claim: Claim, configInput: unknown): ClaimState {
+  const state: ClaimState = {
+    claim,
+    config: null,
+    subjects: {},
+    checks: [],
+    done: false,
+    decidedAt: null,
+    lastLook: null,
+    error: null,
+    seconds: 0,
   };
-  let config: unknown = null;
   try {
-    config = claim.config.parse(o.config ?? quick?.config ?? {});
-    const ctx: ClaimContext<unknown> = {
-      gpu,
-      config,
-      seeds,
-      mode: o.mode,
-      data: o.data,
-      log: o.log,
-      signal: o.signal,
-    };
-    const evidence = claim.evidence.parse(await claim.run(ctx));
-    const verdict = claim.criterion(evidence, config);
-    const headline = claim.headline(evidence);
-    return {
-      ...base,
-      config,
-      evidence,
-      headline: {
-        ...headline,
-        summary: headline.perSeed.length ? summarize(headline.perSeed) : null,
-      },
-      verdict: verdict.verdict,
-      explanation: verdict.explanation,
-      seconds: (performance.now() - started) / 1000,
-    };
+    state.config = claim.config.parse(configInput ?? {});
+    state.subjects = claim.subjects(state.config);
+    for (const check of claim.checks) {
+      for (const s of subjectsOf(check)) {
+        if (!state.subjects[s.config]) {
+          throw new Error(`check ${check.id} names config "${s.config}", which the claim lacks`);
+        }
+      }
+    }
   } catch (err) {
-    // A missing dataset or adapter is the run's problem, not the claim's: report it as such.
-    if (err instanceof DataError || err instanceof NoAdapterError) throw err;
+    state.error = errorText(err);
+  }
+  return state;
+}
+
+/** Configs an open check of the claim reads (every-seed checks of an open claim re-judge too). */
+function neededConfigs(s: ClaimState): Set<string> {
+  const specs: (CheckSpec | JudgedCheck)[] = s.checks.length > 0 ? s.checks : s.claim.checks;
+  const open = s.checks.length === 0
+    ? specs
+    : specs.filter((c) => (c as JudgedCheck).judged.decision === "inconclusive");
+  return new Set(open.flatMap((c) => subjectsOf(c).map((x) => x.config)));
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/** The runs of every config, keyed by the config's identity, filled look by look. */
+class RunTable {
+  readonly #gpu: Gpu;
+  readonly #o: RunClaimsOptions;
+  readonly #runs = new Map<string, Map<number, RunData>>();
+
+  constructor(gpu: Gpu, o: RunClaimsOptions) {
+    this.#gpu = gpu;
+    this.#o = o;
+  }
+
+  /** Identity of a claim's config: shared between claims with equal configs. */
+  static idOf(subject: ClaimSubject): string {
+    return subject.kind === "train"
+      ? `train:${canonicalJson(subject.config)}`
+      : `probe:${subject.label}:${canonicalJson(subject.params)}`;
+  }
+
+  get(subject: ClaimSubject): Map<number, RunData> {
+    return this.#runs.get(RunTable.idOf(subject)) ?? new Map();
+  }
+
+  /** Makes sure every (config, seed) the claims need exists: stored, probed or trained. */
+  async ensure(
+    states: ClaimState[],
+    seedsOf: (s: ClaimState, name: string) => number[],
+    log: (m: string) => void,
+  ): Promise<void> {
+    // Seed-major over the union of configs, so a stop leaves balanced seeds behind.
+    const wanted = new Map<
+      string,
+      { subject: ClaimSubject; seeds: Set<number>; owners: ClaimState[] }
+    >();
+    for (const s of states) {
+      if (s.error) continue;
+      for (const [name, subject] of Object.entries(s.subjects)) {
+        const seeds = seedsOf(s, name);
+        if (seeds.length === 0) continue;
+        const id = RunTable.idOf(subject);
+        const w = wanted.get(id) ?? { subject, seeds: new Set<number>(), owners: [] };
+        seeds.forEach((x) => w.seeds.add(x));
+        if (!w.owners.includes(s)) w.owners.push(s);
+        wanted.set(id, w);
+      }
+    }
+    const jobs: { id: string; subject: ClaimSubject; seed: number; owners: ClaimState[] }[] = [];
+    const maxSeed = Math.max(0, ...[...wanted.values()].flatMap((w) => [...w.seeds]));
+    for (let seed = 1; seed <= maxSeed; seed++) {
+      for (const [id, w] of wanted) {
+        if (w.seeds.has(seed) && !this.#runs.get(id)?.has(seed)) {
+          jobs.push({ id, subject: w.subject, seed, owners: w.owners });
+        }
+      }
+    }
+    let k = 0;
+    for (const job of jobs) {
+      k++;
+      const t0 = performance.now();
+      try {
+        const data = await this.#one(job.subject, job.seed);
+        if (!this.#runs.has(job.id)) this.#runs.set(job.id, new Map());
+        this.#runs.get(job.id)!.set(job.seed, data);
+      } catch (err) {
+        if (err instanceof DataError || err instanceof NoAdapterError) throw err;
+        if (err instanceof Error && err.name === "AbortError") throw err;
+        for (const s of job.owners) {
+          s.error ??= `${job.subject.label}, seed ${job.seed}: ${errorText(err)}`;
+        }
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      for (const s of job.owners) s.seconds += seconds / job.owners.length;
+      if (job.subject.kind === "train") {
+        log(
+          `  [${k}/${jobs.length}] ${job.subject.label}, seed ${job.seed} ` +
+            `(${job.owners.map((s) => s.claim.id).join(", ")}): ${seconds.toFixed(1)} s`,
+        );
+      }
+    }
+  }
+
+  async #one(subject: ClaimSubject, seed: number): Promise<RunData> {
+    if (subject.kind === "probe") {
+      const r: ProbeResult = await subject.run({ gpu: this.#gpu, seed, log: this.#o.log });
+      return {
+        seed,
+        sample: { seed, outcome: "trained" },
+        divergedAt: null,
+        run: null,
+        detail: r.detail,
+        failure: null,
+        probe: r.metrics,
+      };
+    }
+    const record = await this.#o.runs.get(subject.config, seed);
+    const { outcome, divergedAt } = runOutcome(record.run);
     return {
-      ...base,
-      config,
-      evidence: null,
-      headline: null,
-      verdict: "error",
-      explanation: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-      seconds: (performance.now() - started) / 1000,
+      seed,
+      sample: { seed, outcome },
+      divergedAt,
+      run: record.run,
+      failure: record.failure?.message ?? null,
+      probe: null,
     };
   }
+}
+
+/** The value of `subject` on one run of the claim (as `judgeClaimOnRuns` computes it). */
+function valueOf(s: ClaimState, data: RunData, subject: Subject): number {
+  const seedRun = data.probe
+    ? { seed: data.seed, probe: data.probe }
+    : { seed: data.seed, run: data.run };
+  return sampleOf(s.claim, subject, seedRun).value;
+}
+
+/** The samples of a subject for the judge. */
+function samplesOf(s: ClaimState, runs: RunTable, subject: Subject): Sample[] {
+  const runsOf = runs.get(s.subjects[subject.config]);
+  return [...runsOf.values()].map((d) => ({ ...d.sample, value: valueOf(s, d, subject) }));
+}
+
+function judgeLook(s: ClaimState, runs: RunTable, look: { n: number; alpha: number }): void {
+  try {
+    const source = (subject: Subject) => samplesOf(s, runs, subject);
+    s.checks = s.claim.checks.map((spec, i) => judgeCheck(spec, source, look, s.checks[i]));
+  } catch (err) {
+    s.error = errorText(err);
+  }
+}
+
+/** The metric infos a claim's checks, headline and lesson numbers name. */
+function metricsOf(s: ClaimState): Record<string, MetricInfo> {
+  const own: Record<string, MetricInfo> = { ...(s.claim.metrics ?? {}) };
+  for (const subject of Object.values(s.subjects)) {
+    if (subject.kind === "probe") Object.assign(own, subject.metrics);
+  }
+  const names = new Set([
+    ...s.claim.checks.flatMap((c) => subjectsOf(c).map((x) => x.metric)),
+    s.claim.headline.subject.metric,
+    ...s.claim.lesson.flatMap((l) => l.subject ? [l.subject.metric] : []),
+  ]);
+  const out: Record<string, MetricInfo> = {};
+  for (const name of names) {
+    const info = metricInfo(name, own);
+    if (info) out[name] = { label: info.label, unit: info.unit };
+  }
+  return out;
+}
+
+function resultOf(s: ClaimState, runs: RunTable, mode: RunMode): ClaimResult {
+  const c = s.claim;
+  const subjectsByConfig = new Map<string, Subject[]>();
+  const allSubjects = [
+    ...c.checks.flatMap((x) => subjectsOf(x)),
+    c.headline.subject,
+    ...c.lesson.flatMap((l) => l.subject ? [l.subject] : []),
+  ];
+  for (const subj of allSubjects) {
+    const list = subjectsByConfig.get(subj.config) ?? [];
+    if (!list.some((x) => subjectKey(x) === subjectKey(subj))) list.push(subj);
+    subjectsByConfig.set(subj.config, list);
+  }
+  const configs: ConfigResult[] = Object.entries(s.subjects).map(([name, subject]) => {
+    const entries = [...runs.get(subject).values()]
+      .filter((d) => s.lastLook === null || d.seed <= s.lastLook)
+      .sort((a, b) => a.seed - b.seed).map((d) => ({
+        seed: d.seed,
+        outcome: d.sample.outcome,
+        divergedAt: d.divergedAt,
+        values: Object.fromEntries(
+          (subjectsByConfig.get(name) ?? []).map((x) => [subjectKey(x), safeValue(s, d, x)]),
+        ),
+        run: d.run,
+        ...(d.detail !== undefined ? { detail: d.detail } : {}),
+        failure: d.failure,
+      }));
+    return {
+      name,
+      label: subject.label,
+      kind: subject.kind,
+      config: subject.kind === "train" ? subject.config : subject.params,
+      runs: entries,
+      divergence: { k: 0, n: 0, estimate: NaN, interval: [0, 1] as [number, number] },
+    };
+  });
+  const judged = mode === "full" && !s.error;
+  const verdict = s.error ? "error" : judged ? verdictOf(s.checks) : "not judged";
+  return summarizeClaim({
+    id: c.id,
+    title: c.title,
+    source: c.source,
+    quote: c.quote,
+    claimNumbers: c.claimNumbers,
+    lesson: c.lesson,
+    lessonNotes: c.lessonNotes ?? [],
+    findings: c.findings ?? null,
+    dependsOn: c.dependsOn ?? [],
+    mode,
+    configs,
+    metrics: metricsOf(s),
+    checks: judged ? s.checks : [],
+    verdict,
+    decidedAt: judged && verdict !== "inconclusive" ? s.decidedAt : null,
+    seedsUsed: Math.max(0, ...configs.map((x) => x.runs.length)),
+    headline: { ...c.headline, median: NaN },
+    comparisons: [],
+    lessonPercentiles: [],
+    expectedMax: [],
+    error: s.error,
+    seconds: s.seconds,
+  });
+}
+
+function safeValue(s: ClaimState, d: RunData, subject: Subject): number {
+  try {
+    return valueOf(s, d, subject);
+  } catch {
+    return NaN;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

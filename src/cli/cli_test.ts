@@ -5,7 +5,6 @@
  */
 
 import assert from "node:assert/strict";
-import { listClaimFiles } from "../bench/registry.ts";
 import { DataError } from "../data/errors.ts";
 import { pixelStats } from "../data/fashion_mnist.ts";
 import { encodeIdx, gzip } from "../data/idx.ts";
@@ -13,6 +12,24 @@ import { FASHION_MNIST_FILES } from "../data/locate.ts";
 import { Gpu } from "../gpu/device.ts";
 import { GpuDeviceLostError, GpuKernelError, NoAdapterError } from "../gpu/errors.ts";
 import { describeFailure, EXIT, UsageError } from "./run_main.ts";
+import { readResults, writeResults } from "../bench/results.ts";
+import { RunStoreError } from "../store/run_store.ts";
+import { noGpu } from "../../tests/gpu.ts";
+import { locateFashionMnist } from "../data/locate.ts";
+
+/** Whether the real dataset is on this machine (the resume test trains on it). */
+async function hasDataset(): Promise<boolean> {
+  try {
+    await locateFashionMnist({ download: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const DATA_CLI = "src/cli/data.ts";
@@ -409,48 +426,247 @@ Deno.test("describeFailure: exit codes and messages per error kind", () => {
   assert.match(described.message, /TypeError: oops/);
   assert.match(described.message, STACK_LINE);
   assert.deepEqual(describeFailure("a string", usage), { code: 1, message: "a string" });
-  assert.deepEqual(EXIT, { ok: 0, error: 1, usage: 2, noAdapter: 3, data: 4 });
+  const store = new RunStoreError("/x", "a run store", "found thesis.tex");
+  assert.deepEqual(describeFailure(store, usage), { code: 6, message: store.message });
+  assert.deepEqual(EXIT, {
+    ok: 0,
+    error: 1,
+    usage: 2,
+    noAdapter: 3,
+    data: 4,
+    regressed: 5,
+    store: 6,
+  });
 });
 
 // --- deno task bench ----------------------------------------------------------------------------
 
-Deno.test("cli bench: runs a cheap claim end to end and writes a valid results.json", async () => {
-  const claims = await listClaimFiles(new URL("../../benches/", import.meta.url));
-  if (claims.length === 0) {
-    const r = await run(BENCH_CLI, []);
-    assert.equal(r.code, 0, show(r));
-    assert.match(r.stdout, /no claims/, show(r));
-    return;
-  }
-  // One signal-propagation claim, one seed: seconds, not the 40-minute suite.
-  const out = await Deno.makeTempDir();
+/** A temp directory for one test, removed afterwards. */
+async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "claimbench-bench-" });
   try {
-    const r = await run(BENCH_CLI, ["--only", "moments", "--seeds", "1", "--out", out, "--quiet"]);
-    assert.equal(r.code, 0, show(r));
-    assert.match(r.stdout, /moments\s+6\s+.*pass/, show(r));
-    const { readResults } = await import("../bench/results.ts");
-    const results = await readResults(`${out}/results.json`);
-    assert.deepEqual(results.claims.map((c) => [c.id, c.verdict, c.seeds]), [["moments", "pass", [
-      1,
-    ]]]);
+    await fn(dir);
   } finally {
-    await Deno.remove(out, { recursive: true });
+    await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test({
+  name: "cli bench: a probe claim under the plan: table, verdict, results v2, summary",
+  ignore: noGpu,
+  fn: () =>
+    withTemp(async (dir) => {
+      const r = await run(BENCH_CLI, [
+        "--only",
+        "depth-survival",
+        "--max-seeds",
+        "6",
+        "--runs",
+        `${dir}/runs`,
+        "--out",
+        `${dir}/out`,
+        "--summary",
+        `${dir}/summary.md`,
+        "--quiet",
+      ]);
+      assert.equal(r.code, EXIT.ok, show(r));
+      assert.match(r.stdout, /plan: 6 seeds, α = 0\.05 per check/, show(r));
+      assert.match(r.stdout, /depth-survival\s+1,2,3,4,5\s+reproduced/, show(r));
+      const results = await readResults(`${dir}/out/results.json`);
+      assert.equal(results.meta.schema, 2);
+      assert.deepEqual(results.meta.claimSet, ["depth-survival"]);
+      const c = results.claims[0];
+      assert.equal(c.verdict, "reproduced");
+      assert.equal(c.seedsUsed, 20); // probes run 20 seeds at the first look
+      assert.equal(c.decidedAt, 20);
+      assert.ok(c.checks.every((x) => x.judged.decision === "supported"));
+      const md = await Deno.readTextFile(`${dir}/summary.md`);
+      assert.match(md, /\| depth-survival \| 1,2,3,4,5 \| reproduced \|/);
+    }),
+});
+
+Deno.test({
+  name: "cli bench --check: exit 5 when a seed-1 headline regresses, 1 never, 0 when equal",
+  ignore: noGpu,
+  fn: () =>
+    withTemp(async (dir) => {
+      const args = ["--only", "depth-survival", "--quick", "--runs", `${dir}/runs`, "--quiet"];
+      const first = await run(BENCH_CLI, [...args, "--out", `${dir}/a`]);
+      assert.equal(first.code, EXIT.ok, show(first));
+      const results = await readResults(`${dir}/a/results.json`);
+      assert.equal(results.claims[0].verdict, "not judged");
+      // The same run as its own baseline passes; a baseline whose seed-1 Kaiming std was far
+      // higher (beyond the 0.5 tolerance) makes this run a regression.
+      await writeResults(`${dir}/same.json`, results);
+      const same = await run(BENCH_CLI, [
+        ...args,
+        "--out",
+        `${dir}/b`,
+        "--check",
+        "--baseline",
+        `${dir}/same.json`,
+      ]);
+      assert.equal(same.code, EXIT.ok, show(same));
+      assert.match(same.stderr, /check passed/, show(same));
+      const better = structuredClone(results);
+      for (const run of better.claims[0].configs[0].runs) run.values.kaimingStd += 1;
+      await writeResults(`${dir}/better.json`, better);
+      const worse = await run(BENCH_CLI, [
+        ...args,
+        "--out",
+        `${dir}/c`,
+        "--check",
+        "--baseline",
+        `${dir}/better.json`,
+      ]);
+      assert.equal(worse.code, EXIT.regressed, show(worse));
+      assert.match(worse.stderr, /check failed: depth-survival regressed/, show(worse));
+    }),
+});
+
+Deno.test({
+  name: "cli bench --only merges into a finished results dir: the other claims stay",
+  ignore: noGpu,
+  fn: () =>
+    withTemp(async (dir) => {
+      const base = ["--quick", "--runs", `${dir}/runs`, "--out", `${dir}/out`, "--quiet"];
+      const a = await run(BENCH_CLI, ["--only", "depth-survival", ...base]);
+      assert.equal(a.code, EXIT.ok, show(a));
+      const b = await run(BENCH_CLI, ["--only", "moments", ...base]);
+      assert.equal(b.code, EXIT.ok, show(b));
+      const results = await readResults(`${dir}/out/results.json`);
+      assert.deepEqual(results.claims.map((c) => c.id), ["depth-survival", "moments"]);
+      assert.deepEqual(results.meta.claimSet, ["depth-survival", "moments"]);
+      await Deno.stat(`${dir}/out/depth-survival.html`);
+      await Deno.stat(`${dir}/out/moments.html`);
+    }),
+});
+
+Deno.test({
+  name: "cli bench: killed (SIGKILL) mid-run and re-run, results equal an uninterrupted run",
+  ignore: noGpu || !(await hasDataset()),
+  fn: () =>
+    withTemp(async (dir) => {
+      // default-init: 1 epoch per run, seconds each; 3 seeds so the kill lands mid-run.
+      const args = ["--only", "default-init", "--seeds", "3", "--quiet"];
+      const killed = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", BENCH_CLI, ...args, "--runs", `${dir}/k`, "--out", `${dir}/k-out`],
+        cwd: REPO,
+        env: childEnv(),
+        clearEnv: true,
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      const runsDir = `${dir}/k/runs`;
+      const stored = async () => {
+        try {
+          const names: string[] = [];
+          for await (const e of Deno.readDir(runsDir)) names.push(e.name);
+          return names.filter((n) => n.endsWith(".json")).length;
+        } catch {
+          return 0;
+        }
+      };
+      const deadline = Date.now() + 120_000;
+      while ((await stored()) < 1 && Date.now() < deadline) await delay(100);
+      killed.kill("SIGKILL");
+      await killed.status;
+      const kept = await stored();
+      assert.ok(kept >= 1 && kept < 3, `${kept} runs stored before the kill`);
+      const resumed = await run(BENCH_CLI, [
+        ...args,
+        "--runs",
+        `${dir}/k`,
+        "--out",
+        `${dir}/k-out`,
+      ]);
+      assert.equal(resumed.code, EXIT.ok, show(resumed));
+      const whole = await run(BENCH_CLI, [...args, "--runs", `${dir}/w`, "--out", `${dir}/w-out`]);
+      assert.equal(whole.code, EXIT.ok, show(whole));
+      const a = await readResults(`${dir}/k-out/results.json`);
+      const b = await readResults(`${dir}/w-out/results.json`);
+      assert.equal(a.meta.runsReused, kept);
+      assert.equal(a.meta.runsTrained + a.meta.runsReused, 3);
+      const strip = (r: typeof a) =>
+        r.claims.map((c) =>
+          c.configs.map((x) =>
+            x.runs.map((e) => ({
+              ...e,
+              run: {
+                ...e.run,
+                seconds: 0,
+                epochs: e.run?.epochs.map((p) => ({ ...p, seconds: 0 })),
+              },
+            }))
+          )
+        );
+      assert.deepEqual(strip(a), strip(b));
+      assert.deepEqual(a.claims[0].checks, b.claims[0].checks);
+      const leftovers = [...Deno.readDirSync(runsDir)].filter((e) => e.name.endsWith(".tmp"));
+      assert.deepEqual(leftovers, []);
+    }),
+});
+
+Deno.test("cli bench --list: claims in lesson order, configs, checks, cost from the store", async () => {
+  await withTemp(async (dir) => {
+    const r = await run(BENCH_CLI, ["--list", "--runs", dir]);
+    assert.equal(r.code, EXIT.ok, show(r));
+    assert.match(r.stdout, /^#1, #2, #3, #4, #5 {2}depth-survival:/, show(r));
+    assert.match(
+      r.stdout,
+      /kaimingNorm: Kaiming, normalised input \(3 epochs, bs 1024; not measured/,
+    );
+    assert.match(r.stdout, /towards90: .*\(5 epochs, bs 256/);
+    assert.ok(r.stdout.indexOf("#7 ") < r.stdout.indexOf("#10, #25"), show(r));
+  });
 });
 
 Deno.test("cli bench: bad flags exit 2 with the usage", async (t) => {
   const usage = /usage: deno task bench/;
-  await t.step("--seeds abc", async () => {
-    const r = await run(BENCH_CLI, ["--seeds", "abc"]);
-    assertFailure(r, EXIT.usage, /--seeds/, usage);
+  const cases: [string[], RegExp][] = [
+    [["--seeds", "abc"], /--seeds/],
+    [["--seeds", "0"], /--seeds/],
+    [["--max-seeds", "4"], /--max-seeds 4: expected a whole number ≥ 6/],
+    [["--seeds", "3", "--max-seeds", "10"], /exclude each other/],
+    [["--quick", "--update-baseline"], /--update-baseline: refused for --quick/],
+    [["--quick", "--seeds", "3"], /--quick runs seed 1/],
+    [["--only", "no-such-claim"], /--only: unknown claim no-such-claim/],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), async () => {
+      const r = await run(BENCH_CLI, args);
+      assertFailure(r, EXIT.usage, message, usage);
+    });
+  }
+});
+
+Deno.test("cli report: a schema-1 results file says so and what to do, exit 4", async () => {
+  await withTemp(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/results.json`,
+      JSON.stringify({ meta: { schema: 1 }, claims: [] }),
+    );
+    const r = await run("src/cli/report.ts", [dir]);
+    assertFailure(r, EXIT.data, /schema version 1/, /re-run `deno task bench`/);
   });
-  await t.step("--seeds 0", async () => {
-    const r = await run(BENCH_CLI, ["--seeds", "0"]);
-    assertFailure(r, EXIT.usage, /--seeds/, usage);
-  });
-  await t.step("--only with an unknown claim", async () => {
-    const r = await run(BENCH_CLI, ["--only", "no-such-claim"]);
-    assertFailure(r, EXIT.usage, /--only: unknown claim no-such-claim/, usage);
+});
+
+Deno.test("cli runs: lists, verifies and prunes a store; a corrupt file is moved aside", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/runs`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/runs/0123456789abcdef0123456789abcdef.json`, "{ trunc");
+    const list = await run("src/cli/runs.ts", ["--runs", dir]);
+    assert.equal(list.code, EXIT.ok, show(list));
+    assert.match(list.stdout, /0 run\(s\)/, show(list));
+    assert.match(list.stderr, /moved to .*quarantine/, show(list));
+    const verify = await run("src/cli/runs.ts", ["verify", "--runs", dir]);
+    assert.equal(verify.code, EXIT.ok, show(verify));
+    const prune = await run("src/cli/runs.ts", ["prune", "--runs", dir]);
+    assertFailure(prune, EXIT.usage, /--older-than DAYS and\/or --other-code/);
+    await Deno.writeTextFile(`${dir}/stray.txt`, "");
+    const foreign = await run("src/cli/runs.ts", ["--runs", dir]);
+    assertFailure(foreign, EXIT.store, /expected a run store/, dir);
   });
 });
 

@@ -6,29 +6,33 @@
  */
 
 import { z } from "zod";
-import { checkAgainstBaseline, formatCheckTable } from "../bench/check.ts";
+import { compareWithBaseline, formatGateTable } from "../bench/gate.ts";
 import { mergeResults } from "../bench/merge.ts";
-import { readHistory } from "../bench/history.ts";
-import { readResults, writeResults } from "../bench/results.ts";
+import { appendHistory, historyLine, readHistory } from "../bench/history.ts";
+import { readResults, writeAtomic, writeResults } from "../bench/results.ts";
+import { markdownSummary } from "../bench/summary.ts";
 import { renderReport } from "../report/render.ts";
 import { writeWebBundle } from "../web/build.ts";
 import { parseFlags } from "./args.ts";
-import { runMain, UsageError } from "./run_main.ts";
+import { EXIT, runMain, UsageError } from "./run_main.ts";
 
 const USAGE = `usage: deno task report [DIR] [--history FILE]
        deno task report --merge RESULTS.json RESULTS.json … [--out DIR] [--check]
+                        [--summary FILE]
 
 Renders DIR/index.html and one page per claim from DIR/results.json (default DIR:
 reports/latest) and the run history (default reports/history.jsonl). Needs no GPU.
 With --merge, combines shard results (deno task bench --shard i/n) into DIR/results.json
 (default reports/latest) and renders its report; --check then gates it against
-reports/baseline.json like \`deno task bench --check\`.`;
+reports/baseline.json like \`deno task bench --check\` (exit 5: a claim regressed; 1: a claim
+errored), appends the merged run to the history and writes a Markdown summary with --summary.`;
 
 const Flags = z.object({
   merge: z.boolean().default(false),
   check: z.boolean().default(false),
   out: z.string().min(1).default("reports/latest"),
   history: z.string().min(1).default("reports/history.jsonl"),
+  summary: z.string().min(1).optional(),
   help: z.boolean().default(false),
 });
 
@@ -40,6 +44,7 @@ async function main(args: string[]): Promise<number> {
     check: { type: "boolean" },
     out: { type: "string" },
     history: { type: "string" },
+    summary: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, Flags);
   if (flags.help) {
@@ -61,22 +66,27 @@ async function main(args: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
     await writeResults(`${flags.out}/results.json`, merged);
+    await appendHistory(flags.history, historyLine(merged));
     const pages = await renderReport(flags.out, merged, await readHistory(flags.history));
     await writeWebBundle(flags.out, (m) => console.error(m));
     console.log(
       `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${flags.out}/results.json, ` +
         `report in ${pages[0]}`,
     );
-    if (!flags.check) return 0;
     const baseline = await Deno.stat(BASELINE).then(() => readResults(BASELINE), () => null);
-    const rows = checkAgainstBaseline(merged, baseline);
-    console.log(formatCheckTable(rows));
-    const failing = rows.filter((r) => r.failing);
-    if (failing.length > 0) {
-      console.error(`check failed: ${failing.map((r) => `${r.id} (${r.status})`).join(", ")}`);
-      return 1;
+    const gate = compareWithBaseline(merged, baseline);
+    if (flags.summary) await writeAtomic(flags.summary, markdownSummary(merged, gate));
+    if (!flags.check) return EXIT.ok;
+    console.log(formatGateTable(gate));
+    if (gate.errored.length > 0) {
+      console.error(`the suite broke: ${gate.errored.join(", ")} errored`);
+      return EXIT.error;
     }
-    return 0;
+    if (gate.regressed.length > 0) {
+      console.error(`check failed: ${gate.regressed.join(", ")} regressed`);
+      return EXIT.regressed;
+    }
+    return EXIT.ok;
   }
   if (positionals.length > 1) {
     throw new UsageError(`expected at most one DIR, found ${positionals.length}`);

@@ -9,15 +9,28 @@
  * | 2 | bad command line (usage printed) |
  * | 3 | no WebGPU adapter |
  * | 4 | dataset missing, unreadable or corrupt |
+ * | 5 | `bench --check`: a claim regressed against the baseline (the suite itself ran) |
+ * | 6 | the run store is unusable (not writable, full, or a directory of other files) |
+ * | 130 | `bench` interrupted by Ctrl-C after the current batch (finished runs are kept) |
  *
  * @module
  */
 
 import { DataError } from "../data/errors.ts";
 import { GpuDeviceLostError, GpuKernelError, NoAdapterError } from "../gpu/errors.ts";
+import { RunStoreError } from "../store/run_store.ts";
 
 /** Exit codes of every claimbench command. */
-export const EXIT = { ok: 0, error: 1, usage: 2, noAdapter: NoAdapterError.exitCode, data: 4 };
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  noAdapter: NoAdapterError.exitCode,
+  data: 4,
+  regressed: 5,
+  store: 6,
+  interrupted: 130,
+};
 
 /** A bad flag or argument: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
@@ -29,6 +42,7 @@ export function describeFailure(err: unknown, usage: string): { code: number; me
   if (err instanceof UsageError) return { code: EXIT.usage, message: `${err.message}\n\n${usage}` };
   if (err instanceof NoAdapterError) return { code: EXIT.noAdapter, message: err.message };
   if (err instanceof DataError) return { code: EXIT.data, message: err.message };
+  if (err instanceof RunStoreError) return { code: EXIT.store, message: err.message };
   if (err instanceof GpuKernelError || err instanceof GpuDeviceLostError) {
     return { code: EXIT.error, message: err.message };
   }

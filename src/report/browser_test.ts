@@ -1,12 +1,15 @@
 /**
- * The report as a person sees it: a fixture report rendered to a temp dir, opened from `file://`
- * in headless Chromium. No console errors, the expected charts and verdict badges, every embedded
- * heatmap decodes, and screenshots are saved (in the test's temp dir, or $CLAIMBENCH_SCREENSHOTS).
- * Skipped when no Chromium is installed, unless CLAIMBENCH_REQUIRE_CHROMIUM=1 (as in CI).
+ * The report as a person sees it: the fixture report rendered to a temp dir, opened from
+ * `file://` in headless Chromium. No console errors, the expected charts and verdict badges,
+ * every embedded heatmap decodes, and the index and a claim page fit a 1024-px and a 390-px
+ * window without sideways scrolling (wide tables and charts scroll inside their own box).
+ * Screenshots are saved in the test's temp dir, or $CLAIMBENCH_SCREENSHOTS. Skipped when no
+ * Chromium is installed, unless CLAIMBENCH_REQUIRE_CHROMIUM=1 (as in CI).
  */
 import assert from "node:assert/strict";
 import { writeResults } from "../bench/results.ts";
 import { Browser, findChromium, type Page } from "../../tests/browser.ts";
+import { lessonOrdered } from "./index_page.ts";
 import { renderReport } from "./render.ts";
 import { fixtureHistory, fixtureResults } from "./testdata/fixture.ts";
 
@@ -20,13 +23,16 @@ if (!chromium && required) {
 const CHART_SVGS =
   "document.querySelectorAll('section.chart .panel > svg, section.chart .panel > figure > svg').length";
 
+/** Whether the page scrolls sideways: the document wider than the window. */
+const OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth";
+
 async function open(page: Page, url: string): Promise<void> {
   await page.goto(url);
   assert.deepEqual(page.errors(), [], `console errors on ${url}`);
 }
 
 Deno.test({
-  name: "report in Chromium: index and claim pages render without errors, charts and badges",
+  name: "report in Chromium: pages render without errors, charts and badges, no sideways scroll",
   ignore: !chromium,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -39,41 +45,65 @@ Deno.test({
     await renderReport(dir, results, fixtureHistory());
     const browser = await Browser.launch(chromium!);
     try {
-      const index = await browser.newPage(1280, 900);
+      // The index and one claim page at a laptop and a phone width.
+      for (const width of [1024, 390]) {
+        for (const name of ["index", "general-relu"]) {
+          const page = await browser.newPage(width, 900);
+          await open(page, `file://${dir}/${name}.html`);
+          assert.ok(
+            await page.evaluate<number>(OVERFLOW) <= 0,
+            `${name} at ${width} px scrolls sideways`,
+          );
+          await page.screenshot(`${shots}/${name}-${width}.png`);
+        }
+      }
+
+      const index = await browser.newPage(1024, 900);
       await open(index, `file://${dir}/index.html`);
       // One history panel per claim.
       assert.equal(await index.evaluate<number>(CHART_SVGS), results.claims.length);
+      const ordered = lessonOrdered(results.claims);
       const badges = await index.evaluate<string[]>(
         "[...document.querySelectorAll('tr.claim-row .badge')].map((b) => b.textContent)",
       );
-      assert.deepEqual(badges, results.claims.map((c) => c.verdict));
+      assert.deepEqual(badges, ordered.map((c) => c.verdict));
+      const classes = await index.evaluate<string[]>(
+        "[...document.querySelectorAll('tr.claim-row .badge')].map((b) => b.className)",
+      );
+      assert.deepEqual(classes, ordered.map((c) => `badge badge-${c.verdict.replace(" ", "-")}`));
       const links = await index.evaluate<string[]>(
         "[...document.querySelectorAll('tr.claim-row a')].map((a) => a.getAttribute('href'))",
       );
-      assert.deepEqual(links, results.claims.map((c) => `${c.id}.html`));
-      // Readable at 1280 px: nothing wider than the window.
-      assert.ok(await index.evaluate<number>("document.documentElement.scrollWidth") <= 1280);
-      await index.screenshot(`${shots}/index.png`);
+      assert.deepEqual(links, ordered.map((c) => `${c.id}.html`));
+      // Distinct colours for the five verdicts.
+      const colours = await index.evaluate<string[]>(
+        "[...new Set([...document.querySelectorAll('tr.claim-row .badge')]" +
+          ".map((b) => getComputedStyle(b).backgroundColor))]",
+      );
+      assert.equal(colours.length, 5);
 
-      // general-relu: accuracy, final, loss, means+stds (2), colour dim (4 layers × 2 seeds),
-      // dead fraction, GeneralReLU shape.
-      const expected: Record<string, number> = {
-        "general-relu": 15,
-        "depth-survival": 2,
-        lsuv: 5,
-        schedules: 5,
-        moments: 0,
+      // general-relu: accuracy, final, loss, means + stds (2), colour dimension (4 layers × the
+      // first 3 seeds), dead fraction, GeneralReLU shape.
+      const expected: Record<string, { charts: number; heatmaps: number }> = {
+        "general-relu": { charts: 19, heatmaps: 12 },
+        "depth-survival": { charts: 2, heatmaps: 0 },
+        "input-normalization": { charts: 3, heatmaps: 0 },
+        layernorm: { charts: 3, heatmaps: 0 },
+        lsuv: { charts: 20, heatmaps: 12 },
+        moments: { charts: 0, heatmaps: 0 },
+        schedules: { charts: 5, heatmaps: 0 },
       };
-      for (const [id, charts] of Object.entries(expected)) {
-        const page = await browser.newPage(1280, 900);
+      assert.deepEqual(Object.keys(expected).sort(), results.claims.map((c) => c.id).sort());
+      for (const [id, want] of Object.entries(expected)) {
+        const page = await browser.newPage(1024, 900);
         await open(page, `file://${dir}/${id}.html`);
-        assert.equal(await page.evaluate<number>(CHART_SVGS), charts, `${id}: charts`);
+        assert.equal(await page.evaluate<number>(CHART_SVGS), want.charts, `${id}: charts`);
         const verdict = results.claims.find((c) => c.id === id)!.verdict;
         assert.equal(
           await page.evaluate<string>("document.querySelector('h1 .badge').textContent"),
           verdict,
         );
-        assert.ok(await page.evaluate<number>("document.documentElement.scrollWidth") <= 1280, id);
+        assert.ok(await page.evaluate<number>(OVERFLOW) <= 0, `${id} scrolls sideways`);
         // From file:// the re-run panel explains how to serve the report (modules need http).
         assert.equal(await page.evaluate("document.getElementById('rerun').dataset.state"), "file");
         // Every embedded heatmap is a PNG the browser decodes, at the histogram's size.
@@ -84,8 +114,7 @@ Deno.test({
             await img.decode();
             return img.naturalWidth + 'x' + img.naturalHeight;
           }))`);
-        if (id === "general-relu") assert.deepEqual(sizes, new Array(8).fill("36x40"));
-        await page.screenshot(`${shots}/${id}.png`);
+        assert.deepEqual(sizes, new Array(want.heatmaps).fill("36x40"), id);
         assert.deepEqual(page.errors(), [], `${id}: errors after loading`);
       }
       console.log(`screenshots in ${shots}`);

@@ -1,47 +1,143 @@
 /**
- * The parts of a claim's evidence the report knows how to draw. Evidence is opaque in
- * `results.json` (each claim module has its own schema), so the report recognises parts by shape:
- * per-configuration training runs, sub-criterion checks, the depth-survival cases and the moment
- * identities. A part that does not parse is simply not drawn; the raw evidence stays linked.
+ * What the report draws, read from a claim's typed fields (results schema 2): training runs per
+ * config, the probes' detail (recognised by shape: the depth-survival cases and the moment
+ * identities), eval-accuracy thresholds from `threshold` checks, and the lesson's eval accuracies
+ * from its typed numbers. Nothing here parses text or keys on a claim id.
  *
  * @module
  */
 
 import { z } from "zod";
 import { AnyNumber } from "../bench/contract.ts";
-import { type Check, CheckSchema, RunsSchema, type TrainRun } from "../bench/evidence.ts";
+import type { TrainRun } from "../bench/evidence.ts";
+import type { ClaimResult, ConfigResult } from "../bench/results.ts";
+import type { JudgedCheck, JudgedLeafCheck } from "../verdict/check.ts";
 
-/** Training runs by configuration name (the evidence's `runs`), in the evidence's order. */
+/** Training runs by configuration label (as charts show it), in the claim's config order. */
 export type RunsByConfig = Record<string, TrainRun[]>;
 
-/** `evidence.runs` when it holds training runs per configuration, else null. */
-export function trainingRuns(evidence: unknown): RunsByConfig | null {
-  const parsed = z.object({ runs: z.record(z.string(), RunsSchema) }).safeParse(evidence);
-  if (!parsed.success || Object.keys(parsed.data.runs).length === 0) return null;
-  return parsed.data.runs;
+/**
+ * Display labels of a claim's configs by name: the config's label, made unique with its name
+ * where two configs share one.
+ */
+export function configLabels(claim: Pick<ClaimResult, "configs">): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const c of claim.configs) count.set(c.label, (count.get(c.label) ?? 0) + 1);
+  return new Map(
+    claim.configs.map((
+      c,
+    ) => [c.name, count.get(c.label)! > 1 ? `${c.label} (${c.name})` : c.label]),
+  );
 }
 
-/** `evidence.checks` (the sub-criteria behind the verdict), or an empty list. */
-export function claimChecks(evidence: unknown): Check[] {
-  const parsed = z.object({ checks: z.array(CheckSchema) }).safeParse(evidence);
-  return parsed.success ? parsed.data.checks : [];
+/** A training config and its runs that trained or diverged (a failed run has no TrainRun). */
+export interface TrainingConfig {
+  name: string;
+  label: string;
+  runs: TrainRun[];
+}
+
+/** The claim's training configs that have at least one run, in order. */
+export function trainingConfigs(claim: Pick<ClaimResult, "configs">): TrainingConfig[] {
+  const labels = configLabels(claim);
+  return claim.configs
+    .filter((c) => c.kind === "train")
+    .map((c) => ({
+      name: c.name,
+      label: labels.get(c.name)!,
+      runs: c.runs.flatMap((r) => (r.run ? [r.run] : [])),
+    }))
+    .filter((c) => c.runs.length > 0);
+}
+
+/** Training runs keyed by config label, or null when the claim has none. */
+export function trainingRuns(claim: Pick<ClaimResult, "configs">): RunsByConfig | null {
+  const configs = trainingConfigs(claim);
+  return configs.length ? Object.fromEntries(configs.map((c) => [c.label, c.runs])) : null;
+}
+
+/** The leaf checks of a claim, any-of parts in place of their any-of. */
+export function leafChecks(checks: readonly JudgedCheck[]): JudgedLeafCheck[] {
+  return checks.flatMap((c) => (c.kind === "any-of" ? c.of : [c]));
+}
+
+/** A threshold on eval accuracy after an epoch, for the accuracy chart's reference ticks. */
+export interface AccuracyThreshold {
+  claim: number;
+  /** Config label. */
+  config: string;
+  epoch: number;
+  direction: ">=" | "<=";
+  value: number;
+}
+
+/** The `threshold` checks on eval accuracy (any-of parts included), with their config labels. */
+export function accuracyThresholds(
+  claim: Pick<ClaimResult, "configs" | "checks">,
+): AccuracyThreshold[] {
+  const labels = configLabels(claim);
+  return leafChecks(claim.checks).flatMap((c) =>
+    c.kind === "threshold" && c.subject.metric === "evalAccuracy" &&
+      c.subject.epoch !== undefined
+      ? [{
+        claim: c.claim,
+        config: labels.get(c.subject.config) ?? c.subject.config,
+        epoch: c.subject.epoch,
+        direction: c.direction,
+        value: c.threshold,
+      }]
+      : []
+  );
+}
+
+/** A number the lesson reported for one config's eval accuracy after an epoch. */
+export interface LessonPoint {
+  /** Config label. */
+  config: string;
+  epoch: number;
+  value: number;
+  /** Where the lesson reported it ("nb 11 cell 97, GeneralReLU"). */
+  label: string;
+}
+
+/** The lesson's eval accuracies whose typed subject names one of the claim's configs. */
+export function lessonPoints(claim: Pick<ClaimResult, "configs" | "lesson">): LessonPoint[] {
+  const labels = configLabels(claim);
+  return claim.lesson.flatMap((l) =>
+    l.subject && l.subject.metric === "evalAccuracy" && l.subject.epoch !== undefined &&
+      labels.has(l.subject.config)
+      ? [{
+        config: labels.get(l.subject.config)!,
+        epoch: l.subject.epoch,
+        value: l.value,
+        label: l.label,
+      }]
+      : []
+  );
 }
 
 const DepthCase = z.object({
   name: z.string(),
-  perLayerStd: z.array(AnyNumber),
+  perLayerStd: z.array(AnyNumber).min(1),
   perLayerMean: z.array(AnyNumber),
 });
-const DepthEvidence = z.object({
-  perSeed: z.array(z.object({ seed: z.number().int(), cases: z.array(DepthCase) })).min(1),
-});
-/** The depth-survival evidence: per seed, per initialisation case, the std after every layer. */
-export type DepthEvidence = z.infer<typeof DepthEvidence>;
+const DepthSeed = z.object({ seed: z.number().int(), cases: z.array(DepthCase).min(1) });
 
-/** The depth-survival part, or null. */
-export function depthEvidence(evidence: unknown): DepthEvidence | null {
-  const parsed = DepthEvidence.safeParse(evidence);
-  return parsed.success ? parsed.data : null;
+/** Depth-survival detail of a probe: per seed, per initialisation case, the std after each layer. */
+export interface DepthEvidence {
+  perSeed: z.infer<typeof DepthSeed>[];
+}
+
+/** The details of a config's runs, in seed order (runs without detail are skipped). */
+function details(config: ConfigResult): unknown[] {
+  return config.runs.flatMap((r) => (r.detail === undefined ? [] : [r.detail]));
+}
+
+/** A probe config's depth-survival detail (every recorded detail must parse), or null. */
+export function depthEvidence(config: ConfigResult): DepthEvidence | null {
+  if (config.kind !== "probe") return null;
+  const parsed = z.array(DepthSeed).min(1).safeParse(details(config));
+  return parsed.success ? { perSeed: parsed.data } : null;
 }
 
 const MomentsSeed = z.object({
@@ -56,63 +152,9 @@ const MomentsSeed = z.object({
 /** One seed of the moment identities (claim 6). */
 export type MomentsSeed = z.infer<typeof MomentsSeed>;
 
-/** The moments part (per seed), or null. */
-export function momentsEvidence(evidence: unknown): MomentsSeed[] | null {
-  const parsed = z.object({ perSeed: z.array(MomentsSeed).min(1) }).safeParse(evidence);
-  return parsed.success ? parsed.data.perSeed : null;
-}
-
-/** A pass threshold on eval accuracy after an epoch, read from a check's "need ≥ x" text. */
-export interface AccuracyThreshold {
-  claim: number;
-  epoch: number;
-  value: number;
-}
-
-/**
- * The eval-accuracy thresholds among `checks` ("median ep3 eval … (need ≥ 0.8400)"), for the
- * reference lines of the accuracy charts. Checks of other quantities (train accuracy, gains,
- * dead fractions) are listed on the page, not drawn.
- */
-export function accuracyThresholds(checks: readonly Check[]): AccuracyThreshold[] {
-  const out: AccuracyThreshold[] = [];
-  for (const c of checks) {
-    const m = /\bep(\d+) eval\b.*\(need (?:every seed )?≥ (0\.\d+)/.exec(c.text);
-    if (!m || /\bgain\b|\|/.test(c.text)) continue;
-    out.push({ claim: c.claim, epoch: Number(m[1]), value: Number(m[2]) });
-  }
-  return out;
-}
-
-/** A number the lesson reported for one configuration's eval accuracy after an epoch. */
-export interface LessonPoint {
-  config: string;
-  epoch: number;
-  value: number;
-}
-
-/** Lesson-number prefixes that do not spell the configuration name they belong to. */
-const PREFIX_ALIASES: Record<string, string> = { normalized: "kaimingNorm", raw: "kaimingRaw" };
-
-/**
- * The lesson's eval accuracies (`lesson` keys such as `evalAccuracyEpoch3`,
- * `sgdEvalAccuracyEpoch3`), matched to configurations: no prefix means the claim's own (first)
- * configuration; a prefix names one. Unmatched keys are left out.
- */
-export function lessonPoints(
-  lesson: Record<string, number | string>,
-  configs: readonly string[],
-): LessonPoint[] {
-  const out: LessonPoint[] = [];
-  for (const [key, value] of Object.entries(lesson)) {
-    const m = /^(.*?)[eE]valAccuracyEpoch(\d+)$/.exec(key);
-    if (!m || typeof value !== "number") continue;
-    const prefix = m[1];
-    const config = prefix === ""
-      ? configs[0]
-      : configs.find((c) => c.toLowerCase() === prefix.toLowerCase()) ??
-        configs.find((c) => c === PREFIX_ALIASES[prefix]);
-    if (config !== undefined) out.push({ config, epoch: Number(m[2]), value });
-  }
-  return out;
+/** A probe config's moments detail per seed (every recorded detail must parse), or null. */
+export function momentsEvidence(config: ConfigResult): MomentsSeed[] | null {
+  if (config.kind !== "probe") return null;
+  const parsed = z.array(MomentsSeed).min(1).safeParse(details(config));
+  return parsed.success ? parsed.data : null;
 }

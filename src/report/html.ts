@@ -1,6 +1,7 @@
 /**
  * HTML building blocks of the report: escaping, the page shell with its inline stylesheet (no
- * script, font or image fetched from anywhere: pages open from `file://`), verdict badges,
+ * script, font or image fetched from anywhere: pages open from `file://`; laid out to fit the
+ * window down to phone widths, wide tables scrolling inside their own box), verdict badges,
  * number formatting and a chart section.
  *
  * @module
@@ -26,14 +27,25 @@ export function num(v: number | null | undefined, digits = 4): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
-/** The verdict as a coloured badge (the e2e test finds them by class). */
-export function badge(verdict: "pass" | "fail" | "error"): string {
-  return `<span class="badge badge-${verdict}">${verdict}</span>`;
+/** A verdict (or an old pass/fail from history) as a CSS class suffix: "not reproduced" → "not-reproduced". */
+export function verdictClass(verdict: string): string {
+  return verdict.toLowerCase().replace(/[^a-z]+/g, "-");
+}
+
+/** The verdict as a coloured badge (tests find them by class: badge-reproduced, …). */
+export function badge(verdict: string): string {
+  return `<span class="badge badge-${verdictClass(verdict)}">${esc(verdict)}</span>`;
+}
+
+/** A table inside a wrapper that scrolls sideways on a narrow screen (the page never does). */
+export function tableWrap(table: string): string {
+  return `<div class="table-wrap">${table}</div>`;
 }
 
 const CSS = `
 :root { color-scheme: light; --fg: #1d1d1f; --muted: #5f6368; --line: #e3e3e3; --bg: #fafafa;
-  --pass: #1e7d32; --fail: #c62828; --error: #616161; }
+  --reproduced: #1e7d32; --not-reproduced: #c62828; --inconclusive: #a15c00;
+  --not-judged: #4f6478; --error: #616161; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -45,39 +57,69 @@ h3 { font-size: 16px; margin: 24px 0 4px; }
 a { color: #1a5fb4; }
 nav { font-size: 14px; }
 .muted, .caption { color: var(--muted); }
+.small { font-size: 13px; }
 .caption { font-size: 13.5px; margin: 0 0 8px; max-width: 1100px; }
 blockquote { margin: 12px 0; padding: 8px 16px; border-left: 4px solid #c7d2e0; background: #f5f8fb;
   font-style: italic; }
-table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 8px 0; }
+table { border-collapse: collapse; font-size: 14px; }
 th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f3f3f3; font-weight: 600; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.v, .nums { white-space: nowrap; }
+td.claim { min-width: 11em; max-width: 20em; }
+td.estimate { min-width: 8em; max-width: 14em; }
+td.reason { min-width: 14em; max-width: 30em; }
+td.statement { min-width: 16em; }
+ul.emax { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 18px; }
+tr.part td:first-child + td { padding-left: 28px; }
+tr.part td { border-bottom-style: dashed; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 10px; font-size: 12.5px;
-  font-weight: 700; color: white; text-transform: uppercase; letter-spacing: 0.03em; }
-.badge-pass { background: var(--pass); } .badge-fail { background: var(--fail); }
+  font-weight: 700; color: white; text-transform: uppercase; letter-spacing: 0.03em;
+  white-space: nowrap; font-style: normal; }
+.badge-reproduced, .badge-pass { background: var(--reproduced); }
+.badge-not-reproduced, .badge-fail { background: var(--not-reproduced); }
+.badge-inconclusive { background: var(--inconclusive); }
+.badge-not-judged { background: var(--not-judged); }
 .badge-error { background: var(--error); }
 .verdict { padding: 10px 16px; border-radius: 6px; margin: 12px 0; border: 1px solid var(--line); }
-.verdict-pass { background: #eef7ee; border-color: #b9dfbb; }
-.verdict-fail { background: #fdeeee; border-color: #f1b8b8; }
+.verdict p { margin: 4px 0; }
+.verdict-reproduced { background: #eef7ee; border-color: #b9dfbb; }
+.verdict-not-reproduced { background: #fdeeee; border-color: #f1b8b8; }
+.verdict-inconclusive { background: #fdf5e6; border-color: #ecd29e; }
+.verdict-not-judged { background: #eef2f6; border-color: #c9d3de; }
 .verdict-error { background: #f1f1f1; border-color: #cfcfcf; }
-ul.checks { margin: 6px 0 0; padding-left: 0; list-style: none; }
-ul.checks li::before { content: attr(data-mark) " "; font-weight: 700; }
-ul.checks li.ok::before { color: var(--pass); } ul.checks li.bad::before { color: var(--fail); }
+.decision { font-weight: 600; white-space: nowrap; }
+.decision-supported { color: var(--reproduced); }
+.decision-refuted { color: var(--not-reproduced); }
+.decision-inconclusive { color: var(--inconclusive); }
 .chart { margin: 8px 0 28px; }
 figure { margin: 0; }
-.panels { display: grid; gap: 12px 20px; align-items: start; }
+.panels { display: grid; gap: 12px 16px; align-items: start;
+  grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr)); }
+.panel { min-width: 0; }
 .panel-label { font-size: 13px; font-weight: 600; margin: 0 0 2px; }
-.panel svg { max-width: 100%; height: auto; }
+.panel svg, .panel figure { max-width: 100%; height: auto; }
 pre { background: #f6f8fa; padding: 10px 14px; overflow-x: auto; font-size: 12.5px; border-radius: 4px; }
 details summary { cursor: pointer; color: #1a5fb4; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 14px; }
-dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; }
+dl.meta { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 16px;
+  font-size: 14px; }
+dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 .rerun { margin-top: 36px; }
 .rerun-controls { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: center; margin: 8px 0; }
 .rerun-controls fieldset { border: 1px solid var(--line); border-radius: 4px; padding: 4px 10px; }
 .rerun-controls button { font: inherit; padding: 4px 14px; }
 .rerun-log { max-height: 14em; overflow-y: auto; }
-footer { margin-top: 48px; font-size: 13px; color: var(--muted); }
+footer { margin-top: 48px; font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
+@media (max-width: 720px) {
+  main { padding: 12px 14px 48px; }
+  h1 { font-size: 22px; }
+  .panels { grid-template-columns: minmax(0, 1fr); }
+  .panel.wide { overflow-x: auto; }
+  .panel.wide svg { max-width: none; width: 720px; }
+  dl.meta { grid-template-columns: minmax(0, 1fr); }
+  dl.meta dd { margin-bottom: 6px; }
+}
 `;
 
 /** A complete, self-contained HTML page. */
@@ -104,14 +146,14 @@ ${body}
 export function chartSection(chart: Chart): string {
   const columns = chart.columns ?? chart.panels.length;
   const panels = chart.panels.map((p) =>
-    `<div class="panel">${p.label ? `<p class="panel-label">${esc(p.label)}</p>` : ""}${
-      renderPlot(p.options)
-    }</div>`
+    `<div class="panel${(p.options.width ?? 0) > 700 ? " wide" : ""}">${
+      p.label ? `<p class="panel-label">${esc(p.label)}</p>` : ""
+    }${renderPlot(p.options)}</div>`
   ).join("\n");
   return `<section class="chart" id="${esc(chart.id)}">
 <h3>${esc(chart.title)}</h3>
 <p class="caption">${esc(chart.caption)}</p>
-<div class="panels" style="grid-template-columns: repeat(${columns}, max-content)">
+<div class="panels" style="--columns: ${columns}">
 ${panels}
 </div>
 </section>`;

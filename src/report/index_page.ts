@@ -1,36 +1,63 @@
 /**
- * The report's index: the run's provenance, the suite at a glance (per claim: the lesson's
- * numbers, the measured headline with mean ± std and 95% interval, the verdict) and the history
- * trend of every claim's headline.
+ * The report's index: counts by verdict, the run's provenance (labelled), the claims in lesson
+ * order (per claim: its numbers and title, the lesson's number, our estimate with the bounds of
+ * the check that decides it, seeds used, the verdict and the one check that explains it) and the
+ * history of every claim's headline.
  *
  * @module
  */
 
 import type { HistoryLine } from "../bench/history.ts";
 import type { ClaimResult, Results } from "../bench/results.ts";
-import { claimPageName } from "./claim_page.ts";
+import { VerdictSchema } from "../bench/results.ts";
+import { formatValue } from "../verdict/sentence.ts";
 import { historyChart } from "./charts/history.ts";
-import { badge, chartSection, esc, num, page } from "./html.ts";
+import { claimPageName } from "./claim_page.ts";
+import {
+  claimNumbers,
+  dateToMinute,
+  headlineEstimate,
+  lessonOrder,
+  metricOf,
+  planText,
+  shortCommit,
+  verdictReason,
+} from "./claim_text.ts";
+import { badge, chartSection, esc, page, tableWrap } from "./html.ts";
 
-function lessonCell(lesson: Record<string, number | string>): string {
-  const numbers = Object.entries(lesson).filter(([, v]) => typeof v === "number");
-  const shown = (numbers.length ? numbers : Object.entries(lesson)).slice(0, 4);
-  return shown.map(([k, v]) => `${esc(k)} <b>${esc(v)}</b>`).join("<br>");
+/** The claims in lesson order (by their first claim number; ties keep the results' order). */
+export function lessonOrdered(claims: readonly ClaimResult[]): ClaimResult[] {
+  return claims.map((c, i) => ({ c, i }))
+    .sort((a, b) => lessonOrder(a.c) - lessonOrder(b.c) || a.i - b.i)
+    .map(({ c }) => c);
+}
+
+/** The lesson's first labelled number, in its metric's unit. */
+function lessonCell(c: ClaimResult): string {
+  const l = c.lesson.find((x) => x.label !== "");
+  if (!l) return `<span class="muted">—</span>`;
+  const unit = l.subject ? metricOf(c, l.subject.metric).unit : "value";
+  const more = c.lesson.length > 1
+    ? ` <span class="muted small">(+${c.lesson.length - 1})</span>`
+    : "";
+  return `<b>${esc(formatValue(l.value, unit))}</b>${more}<br><span class="muted small">${
+    esc(l.label)
+  }</span>`;
 }
 
 function claimRow(c: ClaimResult): string {
-  const h = c.headline;
-  const s = h?.summary;
-  return `<tr class="claim-row" data-verdict="${c.verdict}">
-<td><a href="${esc(claimPageName(c.id))}">${esc(c.title)}</a><br><span class="muted">${
-    esc(c.id)
-  } · #${c.claimNumbers.join(", #")}</span></td>
-<td>${lessonCell(c.lesson)}</td>
-<td>${h ? esc(h.name) : "—"}</td>
-<td class="n">${s ? `${num(s.mean)} ± ${num(s.std)}` : h ? num(h.value) : "—"}</td>
-<td class="n">${s ? `[${num(s.ci95[0])}, ${num(s.ci95[1])}]` : "—"}</td>
+  const h = headlineEstimate(c);
+  return `<tr class="claim-row" data-verdict="${esc(c.verdict)}">
+<td class="claim"><b class="nums">${esc(claimNumbers(c.claimNumbers))}</b> <a href="${
+    esc(claimPageName(c.id))
+  }">${esc(c.title)}</a></td>
+<td>${lessonCell(c)}</td>
+<td class="estimate stat"><b class="v">${esc(h.value)}</b>${
+    h.bounds ? `<br><span class="small">${esc(h.bounds)}</span>` : ""
+  }<br><span class="muted small">${esc(h.label)}</span></td>
+<td class="n">${c.seedsUsed}</td>
 <td>${badge(c.verdict)}</td>
-<td class="explanation">${esc(c.explanation)}</td>
+<td class="reason">${esc(verdictReason(c))}</td>
 </tr>`;
 }
 
@@ -38,59 +65,85 @@ function minutes(seconds: number): string {
   return seconds >= 120 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`;
 }
 
-/** "3 seeds", or where claims ran different counts (quick mode), "1–3 seeds per claim". */
-export function seedsPhrase(results: Results): string {
-  const counts = results.claims.length > 0
-    ? results.claims.map((c) => c.seeds.length)
-    : [results.meta.seeds.length];
-  const lo = Math.min(...counts), hi = Math.max(...counts);
-  const span = lo === hi ? `${hi} seed${hi === 1 ? "" : "s"}` : `${lo}–${hi} seeds per claim`;
-  return results.meta.mode === "quick" ? `${span} (quick mode)` : span;
+/** "2 reproduced · 1 not reproduced · … (of 6 claims)", verdicts with no claim left out. */
+export function verdictCounts(claims: readonly ClaimResult[]): string {
+  const parts = VerdictSchema.options.flatMap((v) => {
+    const n = claims.filter((c) => c.verdict === v).length;
+    return n
+      ? [`<span class="count count-${v.replace(" ", "-")}"><b>${n}</b> ${esc(v)}</span>`]
+      : [];
+  });
+  return `${parts.join(" · ")} <span class="muted">(of ${claims.length} claim${
+    claims.length === 1 ? "" : "s"
+  })</span>`;
+}
+
+function provenance(results: Results): string {
+  const { meta, claims } = results;
+  const a = meta.adapter;
+  const adapter = `${a.description}${a.isFallbackAdapter ? " (fallback adapter)" : ""}` +
+    ` — vendor ${a.vendor || "unknown"}${a.architecture ? `, architecture ${a.architecture}` : ""}`;
+  const missing = meta.claimSet.filter((id) => !claims.some((c) => c.id === id));
+  return `<dl class="meta">
+<dt>adapter</dt><dd>${esc(adapter)}</dd>
+<dt>driver</dt><dd>${esc(meta.driver ?? "not recorded")}</dd>
+<dt>commit</dt><dd><code title="${esc(meta.commit)}">${esc(shortCommit(meta.commit))}</code></dd>
+<dt>trainer code</dt><dd><code title="${esc(meta.codeIdentity)}">${
+    esc(shortCommit(meta.codeIdentity))
+  }</code></dd>
+<dt>date</dt><dd>${esc(dateToMinute(meta.date))}</dd>
+<dt>mode</dt><dd>${esc(meta.mode)}${
+    meta.shard ? ` (shard ${meta.shard.index} of ${meta.shard.count})` : ""
+  }</dd>
+<dt>seed plan</dt><dd>${esc(planText(meta))}</dd>
+<dt>claims</dt><dd>${claims.length} in this report${
+    missing.length ? `; in the claim set but missing: ${esc(missing.join(", "))}` : ""
+  }</dd>
+<dt>runs</dt><dd>${meta.runsTrained} trained in this run, ${meta.runsReused} reused from the run store</dd>
+<dt>wall time</dt><dd>${minutes(meta.wallSeconds)}</dd>
+<dt>Deno</dt><dd>${esc(meta.denoVersion)}</dd>
+</dl>`;
 }
 
 /** The index page as HTML. */
 export function indexPage(results: Results, history: readonly HistoryLine[]): string {
-  const { meta, claims } = results;
-  const count = (v: string) => claims.filter((c) => c.verdict === v).length;
+  const claims = lessonOrdered(results.claims);
   const trend = history.length
     ? chartSection(historyChart(
       history,
-      claims.map((c) => ({ id: c.id, headlineName: c.headline?.name ?? c.id })),
+      claims.map((c) => ({
+        id: c.id,
+        title: `${claimNumbers(c.claimNumbers)} ${c.id}`,
+        label: c.headline.label,
+        unit: metricOf(c, c.headline.subject.metric).unit,
+      })),
     ))
-    : `<p class="muted">No history yet (reports/history.jsonl is empty or missing).</p>`;
+    : `<p class="muted">No history yet: no earlier run of the bench was recorded.</p>`;
   const body = `
 <h1>claimbench: fast.ai lesson 17, reproduced</h1>
 <p class="muted">Every claim below was re-measured by claimbench's own WebGPU trainer on the real
-Fashion-MNIST over ${seedsPhrase(results)}; each verdict applies a criterion fixed in advance
-from the lesson. A failing claim is a finding, recorded with its evidence.</p>
-<p><b>${count("pass")}</b> pass · <b>${count("fail")}</b> fail · <b>${count("error")}</b> error
-(of ${claims.length})</p>
+Fashion-MNIST, over as many seeds as its checks needed. Each check is fixed in advance from the
+lesson and judged on the distribution over seeds: reproduced when every check is supported, not
+reproduced when one is refuted, inconclusive when the seeds cannot tell.</p>
+<p class="summary">${verdictCounts(claims)}</p>
 
 <h2>Claims</h2>
-<table class="claims">
-<tr><th>claim</th><th>the lesson</th><th>headline</th><th>measured mean ± std</th><th>95% interval</th><th>verdict</th><th>why</th></tr>
+${
+    tableWrap(`<table class="claims">
+<tr><th>claim</th><th>the lesson</th><th>our estimate (median)</th><th class="n">seeds</th><th>verdict</th><th>why</th></tr>
 ${claims.map(claimRow).join("\n")}
-</table>
+</table>`)
+  }
+<p class="caption">Our estimate: the headline's median over seeds (a diverged run ranks lowest),
+with the one-sided bounds of the check that judges it where there is one.</p>
 
 <h2>Run</h2>
-<dl class="meta">
-<dt>commit</dt><dd>${esc(meta.commit)}</dd>
-<dt>date</dt><dd>${esc(meta.date)}</dd>
-<dt>mode</dt><dd>${esc(meta.mode)}${
-    meta.shard ? ` (shard ${meta.shard.index}/${meta.shard.count})` : ""
-  }</dd>
-<dt>seeds</dt><dd>${meta.seeds.join(", ")}</dd>
-<dt>wall time</dt><dd>${minutes(meta.wallSeconds)}</dd>
-<dt>Deno</dt><dd>${esc(meta.denoVersion)}</dd>
-<dt>adapter</dt><dd>${esc(meta.adapter.description)} (${esc(meta.adapter.vendor)}${
-    meta.adapter.isFallbackAdapter ? ", fallback adapter" : ""
-  })</dd>
-<dt>per claim</dt><dd>${claims.map((c) => `${esc(c.id)} ${minutes(c.seconds)}`).join(" · ")}</dd>
-</dl>
+${provenance(results)}
 
 <h2>History</h2>
 ${trend}
 
-<footer>Generated by <code>deno task report</code> from <a href="results.json">results.json</a>.</footer>`;
+<footer>Generated by <code>deno task report</code> from <a href="results.json">results.json</a>
+(every run, value and judged check).</footer>`;
   return page("claimbench report", body);
 }

@@ -22,7 +22,7 @@ export async function renderReport(
   written.push(index);
   for (const claim of results.claims) {
     const path = `${dir}/${claimPageName(claim.id)}`;
-    await writeAtomic(path, claimPage(claim, results.meta));
+    await writeAtomic(path, claimPage(claim, results.meta, results.claims));
     written.push(path);
   }
   return written;

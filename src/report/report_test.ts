@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { inflateSync } from "node:zlib";
 import { parseHTML } from "linkedom";
 import type { TrainRun } from "../bench/evidence.ts";
-import { writeResults } from "../bench/results.ts";
+import { readResults, ResultsSchema, writeResults } from "../bench/results.ts";
+import { checkStatement } from "../verdict/sentence.ts";
 import {
   activationMomentsChart,
   colorDimChart,
@@ -15,7 +16,7 @@ import {
 } from "./charts/activations.ts";
 import { ewma, ewmaDemoChart, generalRelu, generalReluShapeChart } from "./charts/demos.ts";
 import { depthSurvivalChart, valueStatus } from "./charts/depth.ts";
-import { claimHistory, historyChart } from "./charts/history.ts";
+import { claimHistory, historyChart, runTicks } from "./charts/history.ts";
 import { hasSchedule, hyperChart } from "./charts/hyper.ts";
 import { lsuvChart } from "./charts/lsuv.ts";
 import {
@@ -25,21 +26,36 @@ import {
   lossChart,
   smoothLosses,
 } from "./charts/training.ts";
-import { claimCharts } from "./claim_page.ts";
+import { claimCharts, claimPage, setupLine } from "./claim_page.ts";
+import {
+  claimNumbers,
+  dateToMinute,
+  headlineEstimate,
+  planText,
+  shortCommit,
+  verdictReason,
+  vocabulary,
+} from "./claim_text.ts";
 import {
   accuracyThresholds,
-  claimChecks,
+  configLabels,
   depthEvidence,
+  leafChecks,
   lessonPoints,
   momentsEvidence,
   trainingRuns,
 } from "./evidence.ts";
-import { esc, num } from "./html.ts";
-import { seedsPhrase } from "./index_page.ts";
+import { badge, esc, num } from "./html.ts";
+import { indexPage, lessonOrdered } from "./index_page.ts";
 import { type Chart, renderPlot } from "./plot.ts";
 import { crc32, encodePng } from "./png.ts";
 import { renderReport } from "./render.ts";
-import { fixtureHistory, fixtureResults, syntheticRun } from "./testdata/fixture.ts";
+import {
+  fixtureHistory,
+  fixtureQuickResults,
+  fixtureResults,
+  syntheticRun,
+} from "./testdata/fixture.ts";
 
 /** How many marks of each kind (Plot's aria-label on the mark's group) a chart's SVG has. */
 function marks(chart: Chart): Record<string, number> {
@@ -73,6 +89,33 @@ const runs = (): Record<string, TrainRun[]> => ({
   b: [syntheticRun(1, { level: 0.8 }), syntheticRun(2, { level: 0.8 })],
 });
 
+/** A claim of the fixture by id. */
+function fixtureClaim(id: string) {
+  const c = fixtureResults().claims.find((x) => x.id === id);
+  if (!c) throw new Error(`no fixture claim ${id}`);
+  return c;
+}
+
+/** The visible text of a page: no style, script, pre (config JSON) or attribute values. */
+function visibleText(html: string): string {
+  const { document } = parseHTML(html) as unknown as {
+    document: {
+      querySelectorAll(s: string): Iterable<{ remove(): void }>;
+      body: { textContent: string };
+    };
+  };
+  for (const el of document.querySelectorAll("style, script, pre")) el.remove();
+  return document.body.textContent;
+}
+
+/** The text of every element matching `selector`. */
+function texts(html: string, selector: string): string[] {
+  const { document } = parseHTML(html) as unknown as {
+    document: { querySelectorAll(s: string): Iterable<{ textContent: string }> };
+  };
+  return [...document.querySelectorAll(selector)].map((e) => e.textContent);
+}
+
 Deno.test("smoothLosses: debiased EWMA (first value kept), NaN poisons the rest", () => {
   const s = smoothLosses([2, 1, 1, NaN, 1], 0.9);
   assert.equal(s[0], 2);
@@ -80,12 +123,19 @@ Deno.test("smoothLosses: debiased EWMA (first value kept), NaN poisons the rest"
   assert.ok(Number.isNaN(s[3]) && Number.isNaN(s[4]));
 });
 
-Deno.test("lossBands: per config and batch, mean/min/max over the seeds that are finite", () => {
+Deno.test("lossBands: median over all seeds (a lost seed is an infinite loss), band over finite", () => {
   const bands = lossBands({ x: [{ batchLosses: [1, 1] }, { batchLosses: [3, NaN] }] } as never);
-  assert.deepEqual(bands.map((b) => [b.batch, b.mean, b.lo, b.hi, b.seeds]), [
-    [1, 2, 1, 3, 2],
-    [2, 1, 1, 1, 1],
+  assert.equal(bands.length, 2);
+  assert.deepEqual([bands[0].batch, bands[0].median, bands[0].lo, bands[0].hi, bands[0].seeds], [
+    1,
+    2,
+    1,
+    3,
+    2,
   ]);
+  // Batch 2: one seed finite, one lost: the median is the lost run's, a gap in the line.
+  assert.ok(Number.isNaN(bands[1].median));
+  assert.deepEqual([bands[1].lo, bands[1].hi, bands[1].seeds], [1, 1, 1]);
 });
 
 Deno.test("loss chart: a band and a line per config, a × per diverged seed", () => {
@@ -96,98 +146,191 @@ Deno.test("loss chart: a band and a line per config, a × per diverged seed", ()
   assert.equal(markElements(chart, "area", "path"), 2); // one band per config
   assert.equal(markElements(chart, "dot", "path"), 1); // one diverged seed
   assert.match(chart.caption, /diverged \(1\)/);
+  assert.match(chart.caption, /median/);
 });
 
-Deno.test("accuracy chart: seed dots, mean lines, lesson stars and labelled thresholds", () => {
-  const r = runs();
-  const lesson = lessonPoints({ evalAccuracyEpoch3: 0.87, bEvalAccuracyEpoch2: 0.8 }, ["a", "b"]);
-  const thresholds = [{ claim: 9, epoch: 3, value: 0.84 }, { claim: 10, epoch: 3, value: 0.85 }];
-  const chart = accuracyChart(r, lesson, thresholds);
-  // 3 epochs × 4 runs, less the 3 epochs the diverged seed never validated (diverged at batch 5).
+Deno.test("accuracy chart: seed dots, median lines, lesson stars, ≥ and ≤ thresholds labelled", () => {
+  const lesson = [
+    { config: "a", epoch: 3, value: 0.87, label: "nb 11" },
+    { config: "b", epoch: 2, value: 0.8, label: "nb 12" },
+  ];
+  const thresholds = [
+    { claim: 9, config: "a", epoch: 3, direction: ">=" as const, value: 0.84 },
+    { claim: 15, config: "b", epoch: 3, direction: ">=" as const, value: 0.84 },
+    { claim: 7, config: "b", epoch: 1, direction: "<=" as const, value: 0.65 },
+  ];
+  const chart = accuracyChart(runs(), lesson, thresholds);
+  // 3 epochs × 4 runs, less the 3 epochs the diverged seed never validated, plus 2 stars.
   assert.equal(markElements(chart, "dot", "circle"), 12 - 3);
   const svg = renderPlot(chart.panels[0].options);
-  assert.match(svg, />#9 ≥ 0.84</);
-  assert.match(svg, />#10 ≥ 0.85</);
+  assert.match(svg, />#9, #15 ≥ 84.00%</); // two checks at one place share a tick and a label
+  assert.match(svg, />#7 ≤ 65.00%</);
   assert.equal(markElements(chart, "rule", "line"), 2);
-  assert.match(chart.caption, /3 epoch result\(s\) missing/);
+  assert.match(chart.caption, /3 \(seed, epoch\) accuracies missing/);
 });
 
-Deno.test("final-accuracy chart: every seed shown, a diverged one as × at the edge", () => {
-  const chart = finalAccuracyChart(runs(), [{ config: "a", epoch: 3, value: 0.87 }]);
+Deno.test("final-accuracy chart: every seed shown, a diverged one as × at the edge, medians", () => {
+  const chart = finalAccuracyChart(runs(), [{ config: "a", epoch: 3, value: 0.87, label: "x" }]);
   assert.equal(markElements(chart, "dot", "circle"), 3);
   assert.match(chart.caption, /1 seed\(s\) with no final accuracy/);
   const m = marks(chart);
-  assert.ok(m.rule >= 1 && m.tick >= 1);
+  assert.equal(m.tick, 1);
+  // a: one trained, one lost → median is the midpoint of −∞ and a value: −∞, no tick; b: a tick.
+  assert.equal(markElements(chart, "tick", "line"), 1);
 });
 
-Deno.test("lessonPoints / accuracyThresholds read the lesson's numbers and the checks", () => {
+Deno.test("fixture: a valid schema-2 results file that survives the JSON round trip", async () => {
+  const results = fixtureResults();
+  ResultsSchema.parse(results);
+  ResultsSchema.parse(fixtureQuickResults());
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeResults(`${dir}/results.json`, results);
+    const back = await readResults(`${dir}/results.json`);
+    assert.deepEqual(
+      back.claims.map((c) => c.headline.median),
+      results.claims.map((c) => c.headline.median),
+    );
+    assert.equal(back.claims.length, results.claims.length);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("fixture: covers every verdict, outcome and check kind the report draws", () => {
+  const { claims } = fixtureResults();
   assert.deepEqual(
-    lessonPoints({
-      evalAccuracyEpoch3: 0.849,
-      reluEvalAccuracyEpoch3: 0.853,
-      normalizedEvalAccuracyEpoch3: 0.853,
-      trainAccuracyEpoch3: 0.887,
-      reruns: "0.1–0.2",
-      nopeEvalAccuracyEpoch3: 0.5,
-    }, ["generalRelu", "relu", "kaimingNorm"]),
-    [
-      { config: "generalRelu", epoch: 3, value: 0.849 },
-      { config: "relu", epoch: 3, value: 0.853 },
-      { config: "kaimingNorm", epoch: 3, value: 0.853 },
-    ],
+    new Set(claims.map((c) => c.verdict)),
+    new Set(["reproduced", "not reproduced", "inconclusive", "error", "not judged"]),
   );
-  const checks = [
-    { claim: 13, text: "median ep3 train 0.8835 (need ≥ 0.8750), min 0.8783", ok: true },
-    { claim: 13, text: "median ep3 eval 0.8637 (need ≥ 0.8350)", ok: true },
-    { claim: 16, text: "mean gain Momentum − SGD +2.28 pts (need ≥ +1.00 pts)", ok: true },
-    {
-      claim: 21,
-      text: "min ep5 eval 1cycle 0.8958 over 3 seeds (need every seed ≥ 0.8970)",
-      ok: false,
-    },
-    { claim: 20, text: "|mean cosine/batch − cosine/epoch| 0.46 pts (need ≤ 1.00 pts)", ok: true },
-  ];
-  assert.deepEqual(accuracyThresholds(checks), [
-    { claim: 13, epoch: 3, value: 0.835 },
-    { claim: 21, epoch: 5, value: 0.897 },
+  const outcomes = new Set(
+    claims.flatMap((c) => c.configs.flatMap((x) => x.runs.map((r) => r.outcome))),
+  );
+  assert.deepEqual(outcomes, new Set(["trained", "collapsed", "diverged", "failed"]));
+  const checks = claims.flatMap((c) => c.checks);
+  assert.ok(checks.some((c) => c.kind === "any-of"));
+  assert.ok(
+    leafChecks(checks).some((c) => c.kind === "every-seed" && c.judged.counterexamples.length > 0),
+  );
+  for (const kind of ["threshold", "superiority", "equivalence", "rate", "every-seed"]) {
+    assert.ok(leafChecks(checks).some((c) => c.kind === kind), kind);
+  }
+  assert.ok(claims.some((c) => c.configs.some((x) => depthEvidence(x) !== null)));
+  const values = claims.flatMap((c) =>
+    c.configs.flatMap((x) => x.runs.flatMap((r) => Object.values(r.values)))
+  );
+  assert.ok(values.some(Number.isNaN));
+  const bounds = leafChecks(checks).flatMap((c) => c.judged.interval ?? []);
+  assert.ok(bounds.includes(Infinity) && bounds.includes(-Infinity));
+  // Decided at either look of the 6 → 10 plan.
+  assert.deepEqual(new Set(claims.map((c) => c.decidedAt)), new Set([6, 10, null]));
+});
+
+Deno.test("evidence: training runs by label, typed thresholds and lesson points, probes by shape", () => {
+  const gr = fixtureClaim("general-relu");
+  assert.deepEqual(Object.keys(trainingRuns(gr)!), [
+    "GeneralReLU + Kaiming(0.1)",
+    "ReLU + Kaiming (claim 9)",
+  ]);
+  assert.deepEqual(accuracyThresholds(gr), [{
+    claim: 10,
+    config: "GeneralReLU + Kaiming(0.1)",
+    epoch: 3,
+    direction: ">=",
+    value: 0.86,
+  }]);
+  assert.deepEqual(lessonPoints(gr).map((l) => [l.config, l.epoch, l.value]), [
+    ["GeneralReLU + Kaiming(0.1)", 3, 0.872],
+    ["ReLU + Kaiming (claim 9)", 3, 0.853],
+  ]);
+  // A failed LSUV seed has no TrainRun: 9 of 10 runs.
+  assert.equal(trainingRuns(fixtureClaim("lsuv"))!["LSUV from the default init"].length, 9);
+  // A lesson number with no subject is context only: no star.
+  assert.equal(lessonPoints(fixtureClaim("schedules")).length, 1);
+  const depth = fixtureClaim("depth-survival");
+  assert.equal(trainingRuns(depth), null);
+  assert.equal(depthEvidence(depth.configs[0])!.perSeed.length, 6);
+  assert.equal(momentsEvidence(depth.configs[0]), null);
+  const moments = momentsEvidence(fixtureClaim("moments").configs[0])!;
+  assert.equal(moments.length, 2);
+  assert.ok(Number.isNaN(moments[1].reluStd));
+  assert.equal(depthEvidence(gr.configs[0]), null);
+  const odd = {
+    ...depth.configs[0],
+    runs: depth.configs[0].runs.map((r) => ({ ...r, detail: { nope: 1 } })),
+  };
+  assert.equal(depthEvidence(odd), null);
+  assert.equal(momentsEvidence(odd), null);
+  // Two configs with one label are told apart by name.
+  const twin = {
+    configs: [{ ...gr.configs[0] }, { ...gr.configs[1], label: gr.configs[0].label }],
+  };
+  assert.deepEqual([...configLabels(twin).values()], [
+    "GeneralReLU + Kaiming(0.1) (generalRelu)",
+    "GeneralReLU + Kaiming(0.1) (relu)",
   ]);
 });
 
-Deno.test("seedsPhrase: one count, or the span per claim, and the mode", () => {
-  const f = fixtureResults(); // quick mode, every claim on seeds 1, 2
-  assert.equal(seedsPhrase(f), "2 seeds (quick mode)");
-  const mixed = {
-    ...f,
-    claims: f.claims.map((c, i) => ({ ...c, seeds: i === 0 ? [1] : c.seeds })),
-  };
-  assert.equal(seedsPhrase(mixed), "1–2 seeds per claim (quick mode)");
-  const full = { ...f, meta: { ...f.meta, mode: "full" as const } };
-  assert.equal(seedsPhrase(full), "2 seeds");
-  assert.equal(seedsPhrase({ ...full, claims: [] }), "2 seeds");
+Deno.test("claim text: numbers, commit, date, plan, headline and the verdict's reason", () => {
+  assert.equal(claimNumbers([1, 2, 3, 4, 5]), "#1–5");
+  assert.equal(claimNumbers([10, 25]), "#10, #25");
+  assert.equal(claimNumbers([19, 20]), "#19, #20");
+  assert.equal(claimNumbers([]), "");
+  assert.equal(shortCommit("0123456789abcdef0123456789abcdef01234567-dirty"), "0123456789-dirty");
+  assert.equal(shortCommit("unknown"), "unknown");
+  assert.equal(dateToMinute("2026-11-25T04:07:31.412Z"), "2026-11-25 04:07 UTC");
+  const f = fixtureResults();
+  assert.equal(planText(f.meta), "6 → 10 seeds, α = 0.05 per check (0.025 per look, Bonferroni)");
+  assert.equal(
+    planText(fixtureQuickResults().meta),
+    "quick mode: seed 1 of every config, no verdicts",
+  );
+
+  const reason = (id: string) => verdictReason(fixtureClaim(id));
+  assert.equal(reason("depth-survival"), "all 3 checks supported at 6 seeds");
+  assert.equal(reason("lsuv"), "all 2 checks supported at 10 seeds");
+  assert.equal(reason("input-normalization"), "its one check supported at 6 seeds");
+  assert.match(
+    reason("general-relu"),
+    /^#25 in every trained seed: largest dead fraction .* ≤ 0\.3 — held on 3 of 4 trained seeds of 6; fails on seed 3: refuted at 6 seeds$/,
+  );
+  assert.equal(
+    reason("schedules"),
+    "inconclusive at 10 seeds: #19 median eval accuracy after epoch 3 of AdamW, cosine per batch ≥ 87.30%",
+  );
+  assert.equal(reason("moments"), "a@x, seed 3: GPUDeviceLostError: the GPU device was lost");
+  assert.match(reason("layernorm"), /^not judged: quick mode/);
+
+  const h = headlineEstimate(fixtureClaim("lsuv"));
+  assert.equal(h.label, "epoch-3 eval accuracy of LSUV from the default init");
+  assert.match(h.value, /^\d\d\.\d\d%$/);
+  assert.match(h.bounds!, /^\d\d\.\d\d% to \d\d\.\d\d%$/);
+  assert.match(h.boundsNote!, /check #11, each at 97\.5%, 10 seeds/);
+  // A lost run as the lower bound is −∞, never NaN; no deciding check: no bounds.
+  assert.match(headlineEstimate(fixtureClaim("general-relu")).bounds!, /^−∞ to /);
+  assert.equal(headlineEstimate(fixtureClaim("depth-survival")).bounds, null);
 });
 
-Deno.test("evidence parts: recognised by shape, anything else is null / empty", () => {
-  const f = fixtureResults();
-  const by = (id: string) => f.claims.find((c) => c.id === id)!.evidence;
-  assert.deepEqual(Object.keys(trainingRuns(by("general-relu"))!), ["generalRelu", "relu"]);
-  assert.equal(claimChecks(by("general-relu")).length, 2);
-  assert.ok(depthEvidence(by("depth-survival")));
-  assert.equal(trainingRuns(by("depth-survival")), null);
-  assert.equal(momentsEvidence(by("general-relu")), null);
-  assert.equal(trainingRuns(null), null);
-  assert.deepEqual(claimChecks({ checks: "nope" }), []);
-  const moments = momentsEvidence({
-    perSeed: [{
-      seed: 1,
-      matmulMean: 0.1,
-      matmulMeanSq: 101,
-      linearMean: 0,
-      linearStd: 1,
-      reluMean: 0.4,
-      reluStd: NaN,
-    }],
-  });
-  assert.ok(moments && Number.isNaN(moments[0].reluStd));
+Deno.test("setupLine: a training config in one line; anything else is null", () => {
+  assert.equal(
+    setupLine({
+      act: "relu",
+      init: "kaiming",
+      inputNorm: false,
+      learner: "momentum-learner",
+      opt: "sgd",
+      lr: 0.2,
+      bs: 1024,
+      epochs: 3,
+    }),
+    "relu activation, kaiming init, raw [0, 1] input, sgd (momentum-learner), lr 0.2, batch 1024, 3 epochs",
+  );
+  assert.match(
+    setupLine({ opt: "sgd", epochs: 3, continueWith: { epochs: 2, lr: 0.05 } })!,
+    /3 epochs then 2 at lr 0\.05/,
+  );
+  assert.equal(setupLine({ rows: 200 }), null);
+  assert.equal(setupLine(null), null);
 });
 
 Deno.test("activation charts: lines per layer and seed, y clipped past a blow-up, dead in [0, 1]", () => {
@@ -268,12 +411,13 @@ Deno.test("png: CRC-32 known answer; sizes checked", () => {
   assert.deepEqual(parseColor("rgb(1, 2, 3)"), [1, 2, 3]);
 });
 
-Deno.test("depth survival: finite stds on a log axis, every layer in the status strip", () => {
-  const ev = depthEvidence(fixtureResults().claims[0].evidence)!;
+Deno.test("depth survival: finite stds on a log axis, the first seeds' layers in the status strip", () => {
+  const ev = depthEvidence(fixtureClaim("depth-survival").configs[0])!;
   const chart = depthSurvivalChart(ev);
   assert.equal(chart.panels.length, 2);
-  // 5 cases × 12 layers × 2 seeds cells: zeros and non-finite are drawn, not dropped.
-  assert.equal(markElements({ ...chart, panels: [chart.panels[1]] }, "cell", "rect"), 120);
+  // 5 cases × 12 layers × 3 of the 6 seeds: zeros and non-finite are drawn, not dropped.
+  assert.equal(markElements({ ...chart, panels: [chart.panels[1]] }, "cell", "rect"), 180);
+  assert.match(chart.caption, /seeds 1, 2, 3 of 6 shown/);
   assert.deepEqual(
     [valueStatus(0), valueStatus(Infinity), valueStatus(NaN), valueStatus(1e-30)],
     ["zero", "infinite", "NaN", "finite"],
@@ -314,19 +458,34 @@ Deno.test("demos: GeneralReLU shape and the EWMA momentum demo", () => {
   assert.equal(markElements(demo, "dot", "circle"), 400);
 });
 
-Deno.test("history chart: one panel per claim, a dot per finite run, NaN written out", () => {
+Deno.test("history chart: old pass/fail and new verdicts, lost and missing medians written out", () => {
   const lines = fixtureHistory();
-  assert.equal(claimHistory(lines, "general-relu").length, 3);
-  const chart = historyChart(lines, [{ id: "general-relu", headlineName: "median accuracy" }]);
+  assert.equal(claimHistory(lines, "general-relu").length, 4);
+  assert.deepEqual(claimHistory(lines, "general-relu").map((p) => p.verdict), [
+    "pass",
+    "fail",
+    "not judged",
+    "not reproduced",
+  ]);
+  const chart = historyChart(lines, [{
+    id: "general-relu",
+    title: "#10, #25 general-relu",
+    label: "epoch-3 eval accuracy",
+    unit: "accuracy",
+  }]);
   assert.equal(chart.panels.length, 1);
   const svg = renderPlot(chart.panels[0].options);
-  assert.equal(markElements(chart, "dot", "path"), 2);
-  assert.match(svg, />NaN</);
+  assert.equal(markElements(chart, "dot", "path"), 1); // only the full run has a finite median
+  assert.match(svg, />n\/a</); // NaN headline of an old line
+  assert.match(svg, />lost</); // −∞: the median run diverged
+  assert.doesNotMatch(svg, />NaN</);
+  assert.deepEqual(runTicks(1), [1]);
+  assert.deepEqual(runTicks(4), [1, 2, 3, 4]);
+  assert.deepEqual(runTicks(20), [1, 4, 7, 10, 13, 16, 19]);
 });
 
-Deno.test("claimCharts: each claim gets the charts its evidence supports", () => {
-  const ids = (id: string) =>
-    claimCharts(fixtureResults().claims.find((c) => c.id === id)!).map((c) => c.id);
+Deno.test("claimCharts: each claim gets the charts its runs support", () => {
+  const ids = (id: string) => claimCharts(fixtureClaim(id)).map((c) => c.id);
   assert.deepEqual(ids("depth-survival"), ["depth-survival"]);
   assert.deepEqual(ids("general-relu"), [
     "accuracy",
@@ -337,18 +496,169 @@ Deno.test("claimCharts: each claim gets the charts its evidence supports", () =>
     "dead-generalRelu",
     "general-relu-shape",
   ]);
-  assert.deepEqual(ids("lsuv"), ["accuracy", "final-accuracy", "loss", "lsuv"]);
+  assert.deepEqual(ids("lsuv"), [
+    "accuracy",
+    "final-accuracy",
+    "loss",
+    "lsuv",
+    "stats-generalRelu",
+    "color-dim-generalRelu",
+    "dead-generalRelu",
+  ]);
   assert.deepEqual(ids("schedules"), ["accuracy", "final-accuracy", "loss", "schedule"]);
+  assert.deepEqual(ids("input-normalization"), ["accuracy", "final-accuracy", "loss"]);
   assert.deepEqual(ids("moments"), []);
+  const lsuv = claimCharts(fixtureClaim("lsuv")).find((c) => c.id === "lsuv")!;
+  assert.match(lsuv.caption, /Not drawn: seed 5, where LSUV gave up/);
+  // Activation statistics: the first 3 seeds of 6 (4 layers each).
+  const dim = claimCharts(fixtureClaim("general-relu")).find((c) =>
+    c.id === "color-dim-generalRelu"
+  )!;
+  assert.equal(dim.panels.length, 12);
+  assert.match(dim.caption, /Seeds 1, 2, 3 of the 6 with statistics are shown/);
 });
 
-Deno.test("html helpers: escaping and numbers (NaN spelled out)", () => {
+Deno.test("html helpers: escaping, numbers, badges by verdict", () => {
   assert.equal(esc(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   assert.equal(num(NaN), "NaN");
-  assert.equal(num(-Infinity), "-Infinity");
   assert.equal(num(0.86123456), "0.8612");
-  assert.equal(num(1.15e-8), "1.15e-8");
   assert.equal(num(null), "—");
+  assert.equal(
+    badge("not reproduced"),
+    `<span class="badge badge-not-reproduced">not reproduced</span>`,
+  );
+  assert.equal(badge("pass"), `<span class="badge badge-pass">pass</span>`);
+});
+
+Deno.test("index page: counts, provenance, claims in lesson order with estimates and reasons", () => {
+  const results = fixtureResults();
+  const html = indexPage(results, fixtureHistory());
+  const text = visibleText(html);
+  assert.match(
+    text,
+    /3 reproduced · 1 not reproduced · 1 inconclusive · 1 not judged · 1 error \(of 7 claims\)/,
+  );
+  for (
+    const s of [
+      "llvmpipe (LLVM 15.0.6, 256 bits) (fallback adapter) — vendor mesa",
+      "mesa-vulkan-drivers 25.0.7-2",
+      "0123456789-dirty",
+      "2026-11-25 04:07 UTC",
+      "6 → 10 seeds, α = 0.05 per check",
+      "58 trained in this run, 16 reused",
+    ]
+  ) assert.ok(text.includes(s), s);
+  // Lesson order: #1–5, #6, #8, #10, #11, #12, #19.
+  assert.deepEqual(
+    lessonOrdered(results.claims).map((c) => c.id),
+    [
+      "depth-survival",
+      "moments",
+      "input-normalization",
+      "general-relu",
+      "lsuv",
+      "layernorm",
+      "schedules",
+    ],
+  );
+  assert.deepEqual(
+    texts(html, "tr.claim-row .badge"),
+    [
+      "reproduced",
+      "error",
+      "reproduced",
+      "not reproduced",
+      "reproduced",
+      "not judged",
+      "inconclusive",
+    ],
+  );
+  const badges = [...html.matchAll(/class="badge badge-([a-z-]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(
+    new Set(badges),
+    new Set(["reproduced", "not-reproduced", "inconclusive", "not-judged", "error"]),
+  );
+  const reasons = texts(html, "tr.claim-row td.reason");
+  assert.equal(reasons[3], verdictReason(fixtureClaim("general-relu")));
+  // The lesson's number in its unit, with its label; our median with the deciding check's bounds.
+  const lsuvRow = texts(html, "tr.claim-row")[4];
+  assert.match(lsuvRow, /86\.60%\s*nb 11 cell 107, LSUV/);
+  assert.match(lsuvRow, /\d\d\.\d\d%\s*\d\d\.\d\d% to \d\d\.\d\d%\s*epoch-3 eval accuracy of LSUV/);
+  // No statistic reads NaN; no raw metric or config key anywhere a person reads.
+  for (const cell of texts(html, ".stat, tr.claim-row")) assert.doesNotMatch(cell, /NaN/);
+  for (const key of rawKeys(results)) assert.ok(!text.includes(key), key);
+  // Quick mode says so.
+  const quick = visibleText(indexPage(fixtureQuickResults(), []));
+  assert.match(quick, /quick mode: seed 1 of every config, no verdicts/);
+  assert.match(quick, /6 not judged · 1 error/);
+  assert.match(quick, /No history yet/);
+});
+
+/** The camelCase metric and config names of the results (what a person must never read). */
+function rawKeys(results: ReturnType<typeof fixtureResults>): string[] {
+  const names = results.claims.flatMap((c) => [
+    ...Object.keys(c.metrics),
+    ...c.configs.map((x) => x.name),
+    ...c.configs.flatMap((x) => x.runs.flatMap((r) => Object.keys(r.values))),
+  ]);
+  return [...new Set(names)].filter((n) => /[a-z][A-Z]/.test(n) || n.includes("@"));
+}
+
+Deno.test("claim pages: checks as sentences with decisions, seeds with outcomes, lesson and comparisons", () => {
+  const results = fixtureResults();
+  const page = (id: string) => claimPage(fixtureClaim(id), results.meta, results.claims);
+  for (const claim of results.claims) {
+    const html = page(claim.id);
+    const text = visibleText(html);
+    const vocab = vocabulary(claim);
+    // Every check's statement (any-of parts too), its decision and its look.
+    for (const c of [...claim.checks, ...leafChecks(claim.checks)]) {
+      if (c.kind !== "any-of") {
+        assert.ok(text.includes(checkStatement(c, vocab)), `${claim.id}: ${c.id}`);
+      }
+    }
+    assert.equal(
+      texts(html, "tr.check, tr.part").length,
+      leafChecks(claim.checks).length + claim.checks.filter((c) => c.kind === "any-of").length,
+    );
+    assert.equal(texts(html, "h1 .badge")[0], claim.verdict);
+    for (const cell of texts(html, ".stat")) assert.doesNotMatch(cell, /NaN/, claim.id);
+    for (const key of rawKeys(results)) assert.ok(!text.includes(key), `${claim.id}: ${key}`);
+    if (claim.verdict !== "reproduced") assert.ok(text.includes(verdictReason(claim)), claim.id);
+    assert.ok(text.includes(claim.quote));
+  }
+  const gr = visibleText(page("general-relu"));
+  assert.match(gr, /1 of 4 checks supported, decided at 6 seeds/);
+  assert.match(gr, /diverged at epoch 2, step 18/);
+  assert.match(gr, /fails on seed 3/);
+  assert.match(gr, /2 of 6 seeds lost \(diverged or failed; 95% interval/);
+  assert.match(gr, /\d+(st|nd|rd|th) percentile of our 6 seeds/);
+  assert.match(
+    gr,
+    /P\(GeneralReLU \+ Kaiming\(0\.1\) > ReLU \+ Kaiming \(claim 9\)\) on eval accuracy after epoch 3/,
+  );
+  assert.match(gr, /4\/6 = 0\.67/);
+  assert.match(gr, /k = 4: \d\d\.\d\d%/); // E[max_k] over the 4 trained seeds
+  assert.match(gr, /Seeds 1 and 4 diverge/); // findings
+  assert.match(gr, /GeneralReLU re-runs 0\.872–0\.875/); // lesson notes
+  assert.match(gr, /general-relu activation, kaiming init/); // setup line
+  const lsuv = page("lsuv");
+  assert.match(visibleText(lsuv), /failed: LSUV: layer 2 did not reach/);
+  assert.match(visibleText(lsuv), /decided at 10 seeds/);
+  assert.match(lsuv, /Depends on claim <a href="general-relu\.html">/);
+  const inorm = visibleText(page("input-normalization"));
+  assert.match(inorm, /either of the 2 checks below/);
+  assert.match(inorm, /collapsed \(chance-level accuracy\)/);
+  assert.match(inorm, /1\/6 = 0\.17/); // the rate part
+  const sched = visibleText(page("schedules"));
+  assert.match(sched, /still open after 10 seeds/);
+  assert.match(sched, /open at 10 seeds/);
+  assert.match(sched, /context only/); // a lesson number without a subject
+  const moments = page("moments");
+  assert.match(visibleText(moments), /the GPU device was lost/);
+  assert.equal(texts(moments, "#moments tr").length, 4); // header, 2 seeds, the lesson
+  assert.match(visibleText(page("layernorm")), /not judged: quick mode/);
+  assert.match(visibleText(page("depth-survival")), /held on 6 of 6 seeds/);
 });
 
 Deno.test("renderReport: index and one self-contained page per claim", async () => {
@@ -357,14 +667,10 @@ Deno.test("renderReport: index and one self-contained page per claim", async () 
     const results = fixtureResults();
     await writeResults(`${dir}/results.json`, results);
     const written = await renderReport(dir, results, fixtureHistory());
-    assert.deepEqual(written.map((p) => p.slice(dir.length + 1)), [
-      "index.html",
-      "depth-survival.html",
-      "general-relu.html",
-      "lsuv.html",
-      "schedules.html",
-      "moments.html",
-    ]);
+    assert.deepEqual(
+      written.map((p) => p.slice(dir.length + 1)),
+      ["index.html", ...results.claims.map((c) => `${c.id}.html`)],
+    );
     for (const path of written) {
       const html = await Deno.readTextFile(path);
       // Only the re-run panel's inline bootstrap: no script is fetched.
@@ -374,14 +680,6 @@ Deno.test("renderReport: index and one self-contained page per claim", async () 
     }
     const index = await Deno.readTextFile(`${dir}/index.html`);
     for (const c of results.claims) assert.match(index, new RegExp(`href="${c.id}.html"`));
-    assert.equal([...index.matchAll(/class="badge badge-(pass|fail|error)"/g)].length, 5);
-    assert.match(index, /0123456789abcdef/); // commit
-    const gr = await Deno.readTextFile(`${dir}/general-relu.html`);
-    assert.match(gr, /0 of 2 checks hold/);
-    assert.match(gr, /seed 1 diverged/); // the explanation's note after the checks
-    const moments = await Deno.readTextFile(`${dir}/moments.html`);
-    assert.match(moments, /the GPU device was lost/);
-    assert.match(moments, /No headline metric/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -7,7 +7,9 @@
 
 export { initRerun, NO_WEBGPU_HELP, type RerunOutcome } from "./rerun.ts";
 export { CLAIMS } from "./claims.ts";
-export { runClaim } from "../bench/runner.ts";
+export { runClaims } from "../bench/runner.ts";
+export { RunSource } from "../store/run_source.ts";
+export { lookPlan } from "../verdict/plan.ts";
 export { trainRun } from "../bench/training.ts";
 export { fashionMnistFromBytes } from "../data/fashion_mnist.ts";
 export { uploadFashionMnist } from "../data/gpu_dataset.ts";

@@ -3,15 +3,19 @@
  * The "Re-run in this browser" panel of a claim page: the same claim module, trainer and WGSL
  * kernels as `deno task bench`, on the browser's WebGPU. Claims without data run in full; training
  * claims take the four Fashion-MNIST IDX files from the reader (picked, gzip or raw) or from a URL
- * next to the report. The result is judged by the same criterion and drawn with the same chart
- * builders as the recorded one, with the browser's adapter named.
+ * next to the report. The result is judged by the same checks (one look at the chosen seed
+ * count) and drawn with the same chart builders as the recorded one, with the browser's adapter
+ * named.
  *
  * @module
  */
 
 import type { ClaimResult } from "../bench/results.ts";
-import { runClaim } from "../bench/runner.ts";
+import { runClaims } from "../bench/runner.ts";
 import { forgetTrainRuns } from "../bench/training.ts";
+import { RunSource } from "../store/run_source.ts";
+import { lookPlan } from "../verdict/plan.ts";
+import { checkSentence, formatValue, type Vocabulary } from "../verdict/sentence.ts";
 import { DataError } from "../data/errors.ts";
 import { type FashionMnist, fashionMnistFromBytes } from "../data/fashion_mnist.ts";
 import { type GpuFashionMnist, uploadFashionMnist } from "../data/gpu_dataset.ts";
@@ -208,13 +212,19 @@ ${
     forgetTrainRuns(); // the data may differ from the last re-run's
     try {
       const configInput = epochs ? withEpochs(claim.config.parse({}), epochs) : undefined;
-      const result = await runClaim(gpu, claim, {
-        mode: "full",
-        seeds,
+      const runs = new RunSource({
+        gpu,
         data: loadData,
+        store: null,
         log: write,
         signal: abort.signal,
-        config: configInput,
+      });
+      const [result] = await runClaims(gpu, [claim], {
+        quick: false,
+        plan: lookPlan({ seeds }),
+        runs,
+        log: write,
+        configs: configInput === undefined ? undefined : { [claim.id]: configInput },
       });
       if (abort.signal.aborted) {
         say("Cancelled.");
@@ -229,6 +239,13 @@ ${
       say(`Done on ${gpu.adapterName}: ${result.verdict}.`);
       root.dataset.state = "done";
     } catch (err) {
+      if (abort.signal.aborted) {
+        // Cancel stops training between batches by throwing the abort reason: a cancel, not a
+        // failure (and never a "diverged" run).
+        say("Cancelled.");
+        root.dataset.state = "cancelled";
+        return;
+      }
       say(`${(err as Error).name}: ${(err as Error).message}`);
       root.dataset.state = "error";
     } finally {
@@ -245,15 +262,27 @@ ${
   };
 }
 
+/** Labels for check sentences from the result's own configs and metrics. */
+function vocabularyOf(r: ClaimResult): Vocabulary {
+  return {
+    config: (name) => r.configs.find((c) => c.name === name)?.label ?? name,
+    metric: (name) => r.metrics[name] ?? { label: name, unit: "value" },
+  };
+}
+
 function showResult(out: HTMLElement, r: ClaimResult, adapter: string, epochs: number): void {
-  const h = r.headline;
-  const perSeed = h ? h.perSeed.map((v) => num(v)).join(", ") : "—";
+  const vocab = vocabularyOf(r);
+  const unit = r.metrics[r.headline.subject.metric]?.unit ?? "value";
+  const checks = r.checks.map((c) => `<li>${esc(checkSentence(c, vocab))}</li>`).join("");
   out.innerHTML = `
-<div class="verdict verdict-${r.verdict}">
-<p>${badge(r.verdict)} <b>in this browser</b> (${esc(adapter)}, seeds ${r.seeds.join(", ")}${
-    epochs ? `, ${epochs} epoch(s): the criterion is the lesson's, so fewer epochs may fail it` : ""
-  }): ${esc(r.explanation)}</p>
-<p>${h ? `${esc(h.name)}: ${num(h.value)} (per seed ${perSeed})` : ""} · ${num(r.seconds, 3)} s</p>
+<div class="verdict verdict-${r.verdict.replace(" ", "-")}">
+<p>${badge(r.verdict)} <b>in this browser</b> (${esc(adapter)}, ${r.seedsUsed} seed(s), one look${
+    epochs ? `, ${epochs} epoch(s): the checks are the lesson's, so fewer epochs may fail them` : ""
+  })${r.error ? `: ${esc(r.error)}` : ""}</p>
+<p>${esc(r.headline.label)}: median ${esc(formatValue(r.headline.median, unit))} · ${
+    num(r.seconds, 3)
+  } s</p>
+<ul class="checks">${checks}</ul>
 </div>
 ${claimCharts(r).map(chartSection).join("\n")}`;
 }

@@ -11,7 +11,10 @@ import { gpu, noGpu } from "../../tests/gpu.ts";
 import { claim as batchnormClaim } from "../../benches/batchnorm.ts";
 import type { Claim } from "../bench/contract.ts";
 import { type ClaimResult, type Results, RESULTS_SCHEMA_VERSION } from "../bench/results.ts";
-import { runClaim } from "../bench/runner.ts";
+import { runClaims } from "../bench/runner.ts";
+import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
+import { RunSource } from "../store/run_source.ts";
+import { lookPlan } from "../verdict/plan.ts";
 import { serveDir } from "../cli/serve.ts";
 import { fashionMnistFromBytes, loadFashionMnist } from "../data/fashion_mnist.ts";
 import { uploadFashionMnist } from "../data/gpu_dataset.ts";
@@ -37,14 +40,36 @@ function results(claims: ClaimResult[]): Results {
       commit: "test",
       denoVersion: Deno.version.deno,
       adapter: gpu!.adapter,
+      driver: null,
+      codeIdentity: "test",
       mode: "full",
-      seeds: [1],
+      plan: lookPlan({ seeds: 1 }),
+      claimSet: claims.map((c) => c.id),
       wallSeconds: 0,
+      runsTrained: 0,
+      runsReused: 0,
       dataset: null,
       shard: null,
     },
     claims,
   };
+}
+
+/** One claim run in Deno as the re-run panel runs it: a fixed seed count, no run store. */
+async function runInDeno(
+  claim: Claim,
+  o: { seeds: number; data: () => Promise<GpuFashionMnist>; config?: unknown },
+): Promise<ClaimResult> {
+  const log = () => {};
+  const runs = new RunSource({ gpu: gpu!, data: o.data, store: null, log });
+  const [result] = await runClaims(gpu!, [claim], {
+    quick: false,
+    plan: lookPlan({ seeds: o.seeds }),
+    runs,
+    log,
+    configs: o.config === undefined ? undefined : { [claim.id]: o.config },
+  });
+  return result;
 }
 
 /** A report of `claims` in a temp dir with the browser build, served on loopback. */
@@ -105,14 +130,12 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const claim = CLAIMS.get("depth-survival")! as Claim;
-    const log = () => {};
-    const deno = await runClaim(gpu!, claim, {
-      mode: "full",
+    const deno = await runInDeno(claim, {
       seeds: 1,
       data: () => Promise.reject(new Error("no data needed")),
-      log,
     });
-    assert.equal(deno.verdict, "pass", deno.explanation);
+    // One seed decides nothing: every-seed checks need 3.
+    assert.equal(deno.verdict, "inconclusive", deno.error ?? "");
     const { dir, url, server } = await servedReport([deno]);
     const browser = await Browser.launch(chromium!, ["--enable-unsafe-webgpu"]);
     try {
@@ -126,10 +149,10 @@ Deno.test({
       );
       const web = await pageResult(page);
       assert.match(web.adapter, /\S/);
-      assert.equal(web.verdict, deno.verdict, web.explanation);
+      assert.equal(web.verdict, deno.verdict, web.error ?? "");
       type Seed = { cases: { name: string; perLayerStd: (number | string)[] }[] };
-      const webCases = (web.evidence as { perSeed: Seed[] }).perSeed[0].cases;
-      const denoCases = (deno.evidence as { perSeed: Seed[] }).perSeed[0].cases;
+      const webCases = (web.configs[0].runs[0].detail as Seed).cases;
+      const denoCases = (deno.configs[0].runs[0].detail as Seed).cases;
       let worst = 0;
       for (const [i, c] of denoCases.entries()) {
         assert.equal(webCases[i].name, c.name);
@@ -214,11 +237,9 @@ Deno.test({
     ) as Record<FileRole, { path: string; bytes: Uint8Array }>;
     const data = uploadFashionMnist(gpu!, await fashionMnistFromBytes(files, "url", "subset"));
     const claim = batchnormClaim as unknown as Claim;
-    const deno = await runClaim(gpu!, claim, {
-      mode: "full",
+    const deno = await runInDeno(claim, {
       seeds: 1,
       data: () => Promise.resolve(data),
-      log: () => {},
       config: withEpochs(claim.config.parse({}), 1),
     });
     const { dir, url, server } = await servedReport([deno]);
@@ -242,10 +263,8 @@ Deno.test({
         status,
       );
       const web = await pageResult(page);
-      type Runs = { runs: Record<string, { batchLosses: (number | string)[] }[]> };
-      const [config] = Object.keys((deno.evidence as Runs).runs);
-      const a = (deno.evidence as Runs).runs[config][0].batchLosses.map(num);
-      const b = (web.evidence as Runs).runs[config][0].batchLosses.map(num);
+      const a = deno.configs[0].runs[0].run!.batchLosses.map(num);
+      const b = web.configs[0].runs[0].run!.batchLosses.map((v) => num(v as number | string));
       assert.equal(b.length, a.length);
       // f32 training on two WebGPU implementations: identical seeds, data order and kernels;
       // per-op rounding may differ (FMA contraction), and a few SGD steps amplify it a little.

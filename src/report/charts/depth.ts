@@ -27,8 +27,11 @@ const STATUS_COLORS: Record<ValueStatus, string> = {
   NaN: "#d62728",
 };
 
-/** Std per layer per case (log y; every seed) and the per-layer status strip. */
-export function depthSurvivalChart(evidence: DepthEvidence): Chart {
+/** Seeds drawn in the status strip (each adds a row per case). */
+export const STRIP_SEEDS = 3;
+
+/** Std per layer per case (log y; every seed) and the per-layer status strip (first seeds). */
+export function depthSurvivalChart(evidence: DepthEvidence, id = "depth-survival"): Chart {
   const points = evidence.perSeed.flatMap((s) =>
     s.cases.flatMap((c) =>
       c.perLayerStd.map((std, i) => ({ seed: s.seed, name: c.name, layer: i + 1, std }))
@@ -38,23 +41,29 @@ export function depthSurvivalChart(evidence: DepthEvidence): Chart {
   const cases = evidence.perSeed[0].cases.map((c) => c.name);
   const depth = Math.max(...points.map((p) => p.layer));
   const seeds = evidence.perSeed.map((s) => s.seed);
-  const strip = points.map((p) => ({ ...p, status: valueStatus(p.std) }));
-  const off = strip.filter((p) => p.status !== "finite").length;
+  const all = points.map((p) => ({ ...p, status: valueStatus(p.std) }));
+  const off = all.filter((p) => p.status !== "finite").length;
+  const stripSeeds = seeds.slice(0, STRIP_SEEDS);
+  const strip = all.filter((p) => stripSeeds.includes(p.seed));
+  const shown = stripSeeds.length < seeds.length
+    ? ` (seeds ${stripSeeds.join(", ")} of ${seeds.length} shown)`
+    : "";
   return {
-    id: "depth-survival",
+    id,
     title: "Std of x after each layer",
     caption:
-      `x ← x @ W through ${depth} layers for each initialisation (seeds ${
-        seeds.join(", ")
-      }; one line per seed). Log scale: only finite, non-zero stds can be drawn there; the strip ` +
-      `below shows every layer's status per seed (${off} of ${strip.length} are 0, ±∞ or NaN).`,
+      `x ← x @ W through ${depth} layers for each initialisation (${seeds.length} seed(s), ` +
+      `one line per seed). Log scale: only finite, non-zero stds can be drawn there; the strip ` +
+      `below shows every layer's status per seed${shown}. Over all seeds, ${off} of ${all.length} ` +
+      `layer stds are 0, ±∞ or NaN.`,
     panels: [
       {
         options: {
           width: WIDE,
           height: 380,
           marginLeft: 60,
-          x: { label: "layer", domain: [1, depth] },
+          marginBottom: 40,
+          x: { label: "layer", domain: [1, depth], labelAnchor: "center", labelOffset: 34 },
           y: { type: "log", label: "std of x", grid: true, tickFormat: "~e" },
           color: { legend: true, label: "initialisation", domain: cases },
           marks: [
@@ -80,10 +89,20 @@ export function depthSurvivalChart(evidence: DepthEvidence): Chart {
         label: "Status of every layer's std (per seed)",
         options: {
           width: WIDE,
-          height: 50 + 22 * cases.length * seeds.length,
+          height: 64 + 22 * cases.length * stripSeeds.length,
           marginLeft: 260,
-          x: { label: "layer", domain: Array.from({ length: depth }, (_, i) => i + 1), ticks: [] },
-          y: { label: null, domain: seeds.flatMap((s) => cases.map((c) => `${c} · seed ${s}`)) },
+          marginBottom: 40,
+          x: {
+            label: "layer",
+            domain: Array.from({ length: depth }, (_, i) => i + 1),
+            ticks: [],
+            labelAnchor: "center",
+            labelOffset: 34,
+          },
+          y: {
+            label: null,
+            domain: stripSeeds.flatMap((s) => cases.map((c) => `${c} · seed ${s}`)),
+          },
           color: {
             legend: true,
             label: "std",
@@ -102,6 +121,9 @@ export function depthSurvivalChart(evidence: DepthEvidence): Chart {
               ticks: Array.from({ length: depth }, (_, i) => i + 1).filter((l) =>
                 l === 1 || l % 5 === 0
               ),
+              label: "layer",
+              labelAnchor: "center",
+              labelOffset: 34,
             }),
           ],
         },

@@ -1,16 +1,27 @@
 /**
- * The history trend (`reports/history.jsonl`): each claim's headline metric over past runs,
- * coloured by verdict, shaped by mode (full or quick), one small panel per claim.
+ * The history trend (the bench's history lines): each claim's headline (the median over seeds)
+ * over past runs, coloured by verdict, shaped by mode (full or quick), one small panel per claim.
+ * Lines written before results schema 2 have pass/fail verdicts; they plot in the same colours
+ * as reproduced / not reproduced.
  *
  * @module
  */
 
 import * as Plot from "@observablehq/plot";
 import type { HistoryLine } from "../../bench/history.ts";
+import { formatValue } from "../../verdict/sentence.ts";
 import type { Chart, Panel } from "../plot.ts";
 
-/** Verdict colours shared by badges and charts. */
-export const VERDICT_COLORS = { pass: "#2ca02c", fail: "#d62728", error: "#7f7f7f" } as const;
+/** Verdict colours shared by badges and charts (old pass/fail lines as reproduced / not). */
+export const VERDICT_COLORS: Record<string, string> = {
+  "reproduced": "#2ca02c",
+  "not reproduced": "#d62728",
+  "inconclusive": "#d98b00",
+  "not judged": "#4f6478",
+  "error": "#7f7f7f",
+  "pass": "#2ca02c",
+  "fail": "#d62728",
+};
 
 /** One claim's headline in one run. */
 export interface HistoryPoint {
@@ -18,8 +29,10 @@ export interface HistoryPoint {
   date: Date;
   commit: string;
   mode: string;
-  verdict: keyof typeof VERDICT_COLORS;
+  /** The verdict as the line recorded it (old lines: pass/fail). */
+  verdict: string;
   value: number;
+  seeds: number | null;
 }
 
 /** The history of one claim, in run order (runs without it are skipped). */
@@ -34,28 +47,62 @@ export function claimHistory(lines: readonly HistoryLine[], id: string): History
         mode: l.mode,
         verdict: c.verdict,
         value: c.headline ?? NaN,
+        seeds: c.seeds ?? null,
       }]
       : [];
   });
 }
 
-/** Small multiples: one panel per claim id, headline per run (x: run number). */
+/** Whole-number ticks over 1…n, at most about 8 of them. */
+export function runTicks(n: number): number[] {
+  const step = Math.max(1, Math.ceil(n / 8));
+  const ticks: number[] = [];
+  for (let t = 1; t <= Math.max(1, n); t += step) ticks.push(t);
+  return ticks;
+}
+
+/** A claim's panel in the history chart. */
+export interface HistoryClaim {
+  id: string;
+  /** Panel title: "#10 general-relu". */
+  title: string;
+  /** The headline's label ("epoch-3 eval accuracy") and unit. */
+  label: string;
+  unit: string;
+}
+
+function when(p: HistoryPoint): string {
+  return Number.isNaN(p.date.getTime()) ? "" : `, ${p.date.toISOString().slice(0, 16)}`;
+}
+
+/** Small multiples: one panel per claim, its headline per run (x: run number). */
 export function historyChart(
   lines: readonly HistoryLine[],
-  claims: readonly { id: string; headlineName: string }[],
+  claims: readonly HistoryClaim[],
 ): Chart {
-  const panels: Panel[] = claims.map(({ id, headlineName }) => {
-    const points = claimHistory(lines, id);
+  const panels: Panel[] = claims.map((claim) => {
+    const points = claimHistory(lines, claim.id);
     const finite = points.filter((p) => Number.isFinite(p.value));
     const missing = points.filter((p) => !Number.isFinite(p.value));
+    const label = claim.label.length > 34 ? claim.label.slice(0, 33) + "…" : claim.label;
     return {
-      label: id,
+      label: claim.title,
       options: {
         width: 350,
         height: 190,
-        marginLeft: 55,
-        x: { label: "run", domain: [0.5, Math.max(1, lines.length) + 0.5], tickFormat: "d" },
-        y: { label: headlineName.length > 34 ? headlineName.slice(0, 33) + "…" : headlineName },
+        marginLeft: 60,
+        x: {
+          label: "run",
+          domain: [0.5, Math.max(1, lines.length) + 0.5],
+          ticks: runTicks(lines.length),
+          tickFormat: "d",
+        },
+        y: {
+          label,
+          nice: true,
+          ticks: 4,
+          tickFormat: (v: number) => formatValue(v, claim.unit),
+        },
         color: {
           domain: Object.keys(VERDICT_COLORS),
           range: Object.values(VERDICT_COLORS),
@@ -71,15 +118,20 @@ export function historyChart(
             symbol: "mode",
             r: 4,
             title: (p) =>
-              `run ${p.run} (${p.mode}, ${p.date.toISOString().slice(0, 16)}, ${p.commit}): ` +
-              `${p.value} — ${p.verdict}`,
+              `run ${p.run} (${p.mode}${when(p)}, ${p.commit}): ` +
+              `${formatValue(p.value, claim.unit)}${p.seeds ? ` over ${p.seeds} seeds` : ""} — ` +
+              p.verdict,
           }),
           Plot.text(missing, {
             x: "run",
             frameAnchor: "bottom",
-            text: () => "NaN",
+            text: (p) => Number.isNaN(p.value) ? "n/a" : "lost",
             fill: "verdict",
             dy: -4,
+            title: (p) =>
+              `run ${p.run}: ${
+                Number.isNaN(p.value) ? "no value recorded" : "the median run was lost (diverged)"
+              } — ${p.verdict}`,
           }),
         ],
       },
@@ -87,10 +139,12 @@ export function historyChart(
   });
   return {
     id: "history",
-    title: "History: headline metric per run",
-    caption:
-      `${lines.length} run(s) from reports/history.jsonl. Colour: verdict (green pass, red ` +
-      "fail, grey error); circle: full mode, triangle: quick mode; NaN: the metric was not finite.",
+    title: "History: headline per run",
+    caption: `${lines.length} run(s) from the run history, oldest first. Each panel: the claim's ` +
+      "headline (median over seeds). Colour: verdict (green reproduced, red not reproduced, " +
+      "amber inconclusive, blue-grey not judged, grey error; older pass/fail runs as green/red); " +
+      "circle: full mode, triangle: quick mode (1 seed); “lost”: the median run diverged; " +
+      "“n/a”: no value.",
     panels,
     columns: 3,
   };

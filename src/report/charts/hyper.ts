@@ -32,8 +32,10 @@ export function hyperChart(runs: RunsByConfig): Chart {
     width: HALF,
     height: 280,
     marginLeft: 60,
-    x: { label: "optimizer step" },
-    y: { label, grid: true },
+    marginBottom: 42,
+    x: { label: "optimizer step", labelAnchor: "center", labelOffset: 36 },
+    // lr from 0 so every phase of a schedule sits on a tick; β1 on nice bounds around its range.
+    y: { label, grid: true, nice: true, zero: key === "lr" },
     color: { legend: true, label: "configuration" },
     marks: [Plot.lineY(rows, { x: "step", y: key, stroke: "config", strokeWidth: 1.5 })],
   });

@@ -1,13 +1,16 @@
 /**
  * Charts of training runs: per-batch loss (every seed, smoothed, with a band over seeds), valid
- * accuracy per epoch against the lesson's numbers and the pass thresholds, and the final accuracy
- * of every seed with its mean and 95% interval, per compared configuration.
+ * accuracy per epoch against the lesson's numbers and the checks' thresholds, and the final
+ * accuracy of every seed with its median, per compared configuration. Lines are medians over
+ * seeds, as the checks are, with a lost (diverged) run ranked worst: it never drags a mean to a
+ * value no seed has, and a median that is a lost run is a gap in the line, not a number.
  *
  * @module
  */
 
 import * as Plot from "@observablehq/plot";
-import { summarize } from "../../bench/stats.ts";
+import { sampleMedian } from "../../verdict/intervals.ts";
+import { formatValue } from "../../verdict/sentence.ts";
 import type { AccuracyThreshold, LessonPoint, RunsByConfig } from "../evidence.ts";
 import { type Chart, WIDE } from "../plot.ts";
 
@@ -28,29 +31,38 @@ export function smoothLosses(xs: readonly number[], beta = LOSS_SMOOTHING): numb
   return out;
 }
 
-/** Per configuration and batch: mean, min and max of the smoothed loss over the seeds. */
+/**
+ * Per configuration and batch: the median of the smoothed loss over all seeds (a seed that
+ * diverged counts as an infinite loss from there on: NaN when that is the median, a gap), and
+ * min and max over the seeds still finite.
+ */
 export interface LossBand {
   config: string;
   batch: number;
-  mean: number;
+  median: number;
   lo: number;
   hi: number;
+  /** Seeds with a finite loss at this batch. */
   seeds: number;
 }
 
-/** The loss bands of every configuration (finite smoothed values only). */
+/** The loss bands of every configuration. */
 export function lossBands(runs: RunsByConfig): LossBand[] {
   const bands: LossBand[] = [];
   for (const [config, seeds] of Object.entries(runs)) {
     const smoothed = seeds.map((r) => smoothLosses(r.batchLosses));
     const n = Math.max(0, ...smoothed.map((s) => s.length));
     for (let b = 0; b < n; b++) {
-      const vs = smoothed.map((s) => s[b]).filter((v) => v !== undefined && Number.isFinite(v));
+      const all = smoothed.map((s) => s[b] ?? Infinity).map((v) =>
+        Number.isFinite(v) ? v : Infinity
+      );
+      const vs = all.filter(Number.isFinite);
       if (vs.length === 0) continue;
+      const median = sampleMedian(all);
       bands.push({
         config,
         batch: b + 1,
-        mean: vs.reduce((a, v) => a + v, 0) / vs.length,
+        median: Number.isFinite(median) ? median : NaN,
         lo: Math.min(...vs),
         hi: Math.max(...vs),
         seeds: vs.length,
@@ -75,7 +87,7 @@ function divergencePoints(runs: RunsByConfig) {
   return out;
 }
 
-/** Per-batch training loss, all seeds: mean line and min–max band of the smoothed loss. */
+/** Per-batch training loss, all seeds: median line and min–max band of the smoothed loss. */
 export function lossChart(runs: RunsByConfig): Chart {
   const bands = lossBands(runs);
   const diverged = divergencePoints(runs);
@@ -87,7 +99,8 @@ export function lossChart(runs: RunsByConfig): Chart {
     title: "Training loss per batch",
     caption:
       `Smoothed (debiased EWMA, β = ${LOSS_SMOOTHING}) per-batch training loss; the line is ` +
-      `the mean over ${seedCount} seed(s), the band spans min to max. ` +
+      `the median over ${seedCount} seed(s) (a diverged seed counts as an infinite loss, so the ` +
+      `line stops where most have diverged), the band spans min to max of the finite ones. ` +
       (diverged.length
         ? `× marks where a seed diverged (${diverged.length}); its curve ends there.`
         : "No seed diverged."),
@@ -96,7 +109,8 @@ export function lossChart(runs: RunsByConfig): Chart {
         width: WIDE,
         height: 340,
         marginRight: 20,
-        x: { label: "training batch", grid: true },
+        marginBottom: 42,
+        x: { label: "training batch", grid: true, labelAnchor: "center", labelOffset: 36 },
         y: { label: "loss (cross-entropy)", domain: [0, top], grid: true },
         color: { legend: true, label: "configuration", domain: Object.keys(runs) },
         marks: [
@@ -110,7 +124,7 @@ export function lossChart(runs: RunsByConfig): Chart {
           }),
           Plot.lineY(bands, {
             x: "batch",
-            y: "mean",
+            y: "median",
             stroke: "config",
             strokeWidth: 1.6,
             clip: true,
@@ -154,7 +168,24 @@ function epochPoints(runs: RunsByConfig): EpochPoint[] {
 
 const CHANCE = 0.1;
 
-/** Valid accuracy per epoch: every seed, the mean, the lesson's numbers and pass thresholds. */
+/** The rank value of a seed's accuracy: a missing or non-finite one (a lost run) is −∞. */
+function ranked(v: number | null | undefined): number {
+  return v === null || v === undefined || !Number.isFinite(v) ? -Infinity : v;
+}
+
+/** The median over seeds as a line point: NaN (a gap) when the median is a lost run. */
+function medianPoint(values: readonly number[]): number {
+  const m = sampleMedian(values);
+  return Number.isFinite(m) ? m : NaN;
+}
+
+/** "#9 ≥ 84.00%", or for two checks at the same place "#15, #17 ≥ 84.00%". */
+function thresholdText(t: AccuracyThreshold, claims: readonly number[]): string {
+  const op = t.direction === ">=" ? "≥" : "≤";
+  return `${claims.map((n) => `#${n}`).join(", ")} ${op} ${formatValue(t.value, "accuracy")}`;
+}
+
+/** Valid accuracy per epoch: every seed, the median, the lesson's numbers and the thresholds. */
 export function accuracyChart(
   runs: RunsByConfig,
   lesson: readonly LessonPoint[],
@@ -162,40 +193,75 @@ export function accuracyChart(
 ): Chart {
   const points = epochPoints(runs);
   const finite = points.filter((p) => Number.isFinite(p.accuracy));
-  const means: EpochPoint[] = [];
+  const medians: EpochPoint[] = [];
   for (const [config, seeds] of Object.entries(runs)) {
     const epochs = Math.max(0, ...seeds.map((r) => r.epochs.length));
     for (let e = 1; e <= epochs; e++) {
-      const vs = seeds.map((r) => r.epochs[e - 1]?.validAccuracy ?? NaN);
-      means.push({ config, seed: -1, epoch: e, accuracy: summarize(vs).mean });
+      const vs = seeds.map((r) => ranked(r.epochs[e - 1]?.validAccuracy));
+      medians.push({ config, seed: -1, epoch: e, accuracy: medianPoint(vs) });
     }
   }
   const missing = points.length - finite.length;
   const lows = [...finite.map((p) => p.accuracy), ...lesson.map((l) => l.value)];
   const showChance = lows.some((v) => v < 0.5);
-  const maxEpoch = Math.max(1, ...points.map((p) => p.epoch));
+  const maxEpoch = Math.max(1, ...points.map((p) => p.epoch), ...thresholds.map((t) => t.epoch));
+  // One tick per (epoch, value): two checks at the same place share a label.
+  const merged = new Map<string, { t: AccuracyThreshold; claims: number[] }>();
+  for (const t of thresholds) {
+    const key = `${t.epoch}|${t.value}|${t.direction}`;
+    const had = merged.get(key);
+    if (had) {
+      if (!had.claims.includes(t.claim)) had.claims.push(t.claim);
+    } else merged.set(key, { t, claims: [t.claim] });
+  }
   // Labels of thresholds judged at the same epoch alternate sides so they do not overprint.
-  const labels = thresholds.map((t) => {
-    const same = thresholds.filter((u) => u.epoch === t.epoch).sort((a, b) => a.value - b.value);
+  const ticks = [...merged.values()].map(({ t, claims }) => ({
+    ...t,
+    text: thresholdText(t, claims),
+  }));
+  const labels = ticks.map((t) => {
+    const same = ticks.filter((u) => u.epoch === t.epoch).sort((a, b) => a.value - b.value);
     return { ...t, left: same.indexOf(t) % 2 === 1 };
   });
+  const configs = Object.keys(runs);
   return {
     id: "accuracy",
     title: "Valid accuracy per epoch",
-    caption: "Thin lines and dots: each seed; thick line: the mean over seeds (broken where a " +
-      "seed has no accuracy). ★ the lesson's number; red ticks: the pass threshold at the " +
-      "epoch it is judged" + (showChance ? "; grey line: chance (10%)" : "") +
-      (missing ? `. ${missing} epoch result(s) missing (diverged or not validated).` : "."),
+    caption: "Thin lines and dots: each seed; thick line: the median over seeds (a diverged seed " +
+      "ranks lowest; the line breaks where the median is a diverged seed). ★ the lesson's " +
+      "number; red ticks: the threshold a check judges at that epoch (≥ or ≤)" +
+      (showChance ? "; grey line: chance (10%)" : "") +
+      (missing
+        ? `. ${missing} (seed, epoch) accuracies missing: the run diverged before it.`
+        : "."),
     panels: [{
       options: {
         width: WIDE,
         height: 360,
-        marginRight: 110,
-        x: { label: "epoch", ticks: maxEpoch, tickFormat: "d", domain: [0.7, maxEpoch + 0.3] },
+        marginRight: 120,
+        x: {
+          label: "epoch",
+          ticks: Array.from({ length: maxEpoch }, (_, i) => i + 1),
+          tickFormat: "d",
+          domain: [0.7, maxEpoch + 0.3],
+        },
         y: { label: "valid accuracy", grid: true, tickFormat: ".1%" },
-        color: { legend: true, label: "configuration", domain: Object.keys(runs) },
+        color: { legend: true, label: "configuration", domain: configs },
         marks: [
           showChance ? Plot.ruleY([CHANCE], { stroke: "#999", strokeDasharray: "2,3" }) : null,
+          // Stars first: a seed's dot on top of the lesson's star stays visible.
+          Plot.dot(lesson, {
+            x: "epoch",
+            y: "value",
+            fill: "config",
+            stroke: "black",
+            symbol: "star",
+            r: 8,
+            title: (l) =>
+              `the lesson (${l.label}), ${l.config}, epoch ${l.epoch}: ${
+                formatValue(l.value, "accuracy")
+              }`,
+          }),
           Plot.line(finite, {
             x: "epoch",
             y: "accuracy",
@@ -208,32 +274,30 @@ export function accuracyChart(
             y: "accuracy",
             fill: "config",
             r: 2.5,
-            title: (p) => `${p.config}, seed ${p.seed}, epoch ${p.epoch}: ${p.accuracy.toFixed(4)}`,
+            title: (p) =>
+              `${p.config}, seed ${p.seed}, epoch ${p.epoch}: ${
+                formatValue(p.accuracy, "accuracy")
+              }`,
           }),
-          Plot.line(means, { x: "epoch", y: "accuracy", stroke: "config", strokeWidth: 2.5 }),
-          Plot.dot(lesson, {
-            x: "epoch",
-            y: "value",
-            fill: "config",
-            stroke: "black",
-            symbol: "star",
-            r: 7,
-            title: (l) => `lesson, ${l.config}, epoch ${l.epoch}: ${l.value}`,
-          }),
-          Plot.ruleY(thresholds, {
+          Plot.line(medians, { x: "epoch", y: "accuracy", stroke: "config", strokeWidth: 2.5 }),
+          Plot.ruleY(ticks, {
             y: "value",
             x1: (t) => t.epoch - 0.28,
             x2: (t) => t.epoch + 0.28,
             stroke: "#d62728",
             strokeWidth: 2,
+            title: (t) => `${t.text} (${t.config}, epoch ${t.epoch})`,
           }),
           ...[false, true].map((left) =>
             Plot.text(labels.filter((t) => t.left === left), {
               x: (t) => left ? t.epoch - 0.3 : t.epoch + 0.3,
               y: "value",
-              text: (t) => `#${t.claim} ≥ ${t.value}`,
+              text: "text",
               textAnchor: left ? "end" : "start",
               fill: "#d62728",
+              stroke: "white",
+              strokeWidth: 3,
+              paintOrder: "stroke",
               dx: left ? -2 : 2,
             })
           ),
@@ -250,7 +314,7 @@ interface FinalPoint {
   accuracy: number;
 }
 
-/** Per configuration: the final accuracy of every seed, the mean and the 95% interval. */
+/** Per configuration: the final accuracy of every seed and their median (lost seeds rank lowest). */
 export function finalAccuracyChart(runs: RunsByConfig, lesson: readonly LessonPoint[]): Chart {
   const configs = Object.keys(runs);
   const finals: FinalPoint[] = configs.flatMap((config) =>
@@ -258,11 +322,10 @@ export function finalAccuracyChart(runs: RunsByConfig, lesson: readonly LessonPo
   );
   const ok = finals.filter((p) => Number.isFinite(p.accuracy));
   const bad = finals.filter((p) => !Number.isFinite(p.accuracy));
-  const stats = configs.flatMap((config) => {
-    const vs = runs[config].map((r) => r.finalValidAccuracy);
-    if (vs.length === 0 || vs.some((v) => !Number.isFinite(v))) return [];
-    const s = summarize(vs);
-    return [{ config, mean: s.mean, lo: s.ci95[0], hi: s.ci95[1] }];
+  const medians = configs.flatMap((config) => {
+    const vs = runs[config].map((r) => ranked(r.finalValidAccuracy));
+    const median = vs.length ? medianPoint(vs) : NaN;
+    return Number.isFinite(median) ? [{ config, median }] : [];
   });
   // The lesson's number for each configuration's final epoch.
   const finalLesson = lesson.filter((l) =>
@@ -273,38 +336,48 @@ export function finalAccuracyChart(runs: RunsByConfig, lesson: readonly LessonPo
   const hi = xs.length ? Math.max(...xs) : 1;
   const pad = Math.max(0.005, (hi - lo) * 0.1);
   const left = lo - pad;
+  const longest = Math.max(0, ...configs.map((c) => c.length));
   return {
     id: "final-accuracy",
     title: "Final valid accuracy by seed",
-    caption: "Dots: each seed's accuracy after its last epoch; bar: mean with its 95% interval " +
-      "(Student t); ★ the lesson's number." +
+    caption: "Dots: each seed's accuracy after its last epoch; black tick: the median over seeds " +
+      "(a diverged seed ranks lowest); ★ the lesson's number, drawn under the dots." +
       (bad.length
         ? ` × at the left edge: ${bad.length} seed(s) with no final accuracy (diverged).`
         : ""),
     panels: [{
       options: {
         width: WIDE,
-        height: 70 + 46 * configs.length,
-        marginLeft: 130,
+        height: 84 + 46 * configs.length,
+        marginLeft: Math.min(360, Math.max(130, 7 * longest + 16)),
         marginRight: 30,
-        x: { label: "valid accuracy after the last epoch", domain: [left, hi + pad], grid: true },
+        marginBottom: 44,
+        x: {
+          label: "valid accuracy after the last epoch",
+          domain: [left, hi + pad],
+          grid: true,
+          tickFormat: ".1%",
+          labelAnchor: "center",
+          labelOffset: 38,
+        },
         y: { label: null, domain: configs },
         color: { domain: configs },
         marks: [
-          Plot.ruleY(stats, {
+          Plot.dot(finalLesson, {
             y: "config",
-            x1: "lo",
-            x2: "hi",
-            stroke: "#555",
-            strokeWidth: 3,
-            clip: true,
-          }),
-          Plot.tickX(stats, {
-            y: "config",
-            x: "mean",
+            x: "value",
+            symbol: "star",
+            fill: "config",
             stroke: "black",
-            strokeWidth: 2,
-            clip: true,
+            r: 9,
+            title: (l) => `the lesson (${l.label}): ${formatValue(l.value, "accuracy")}`,
+          }),
+          Plot.tickX(medians, {
+            y: "config",
+            x: "median",
+            stroke: "black",
+            strokeWidth: 2.5,
+            title: (m) => `median: ${formatValue(m.median, "accuracy")}`,
           }),
           Plot.dot(ok, {
             y: "config",
@@ -312,7 +385,7 @@ export function finalAccuracyChart(runs: RunsByConfig, lesson: readonly LessonPo
             fill: "config",
             r: 5,
             stroke: "white",
-            title: (p) => `${p.config}, seed ${p.seed}: ${p.accuracy.toFixed(4)}`,
+            title: (p) => `${p.config}, seed ${p.seed}: ${formatValue(p.accuracy, "accuracy")}`,
           }),
           Plot.dot(bad, {
             y: "config",
@@ -321,16 +394,7 @@ export function finalAccuracyChart(runs: RunsByConfig, lesson: readonly LessonPo
             stroke: "#d62728",
             r: 6,
             strokeWidth: 2.5,
-            title: (p) => `${p.config}, seed ${p.seed}: ${p.accuracy} (diverged)`,
-          }),
-          Plot.dot(finalLesson, {
-            y: "config",
-            x: "value",
-            symbol: "star",
-            fill: "gold",
-            stroke: "black",
-            r: 8,
-            title: (l) => `lesson: ${l.value}`,
+            title: (p) => `${p.config}, seed ${p.seed}: diverged (no final accuracy)`,
           }),
         ],
       },

@@ -1,0 +1,152 @@
+/**
+ * Where a bench gets its runs: the run store first, training only what is missing, and every
+ * finished run written to the store before the next one starts (so a bench killed at any moment
+ * keeps all but the run in progress). Without a store (`--fresh`, the browser) it trains every run
+ * once per process.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
+import type { Gpu } from "../gpu/device.ts";
+import { type TrainConfig, trainRun } from "../bench/training.ts";
+import { type TrainRun, TrainRunSchema } from "../bench/evidence.ts";
+import { trainerCodeIdentity } from "./code_identity.ts";
+import { vulkanDriver } from "./driver.ts";
+import { canonicalJson, type RunKey } from "./run_key.ts";
+import type { RunStore } from "./run_store.ts";
+import { sha256Hex } from "./code_identity.ts";
+
+/** A run as the store keeps it: finished (trained, possibly diverged) or failed before training. */
+export const RunRecordSchema = z.object({
+  run: TrainRunSchema.nullable(),
+  /** Set when the run could not start (LSUV gave up): an outcome of the config, not a crash. */
+  failure: z.object({ stage: z.literal("lsuv"), message: z.string() }).nullable(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+/** What a {@link RunSource} needs. */
+export interface RunSourceOptions {
+  gpu: Gpu;
+  data: () => Promise<GpuFashionMnist>;
+  /** Null: train everything (`--fresh`); runs are still written to `saveTo` when given. */
+  store: RunStore<RunRecord> | null;
+  /** With `fresh`, runs are trained again but still saved here. */
+  saveTo?: RunStore<RunRecord> | null;
+  log?: (m: string) => void;
+  signal?: AbortSignal;
+  /** Called after each run is available, with whether it came from the store. */
+  onRun?: (e: { config: TrainConfig; seed: number; cached: boolean; seconds: number }) => void;
+}
+
+/** Where the bench runner gets training runs (a {@link RunSource}, or a fake in tests). */
+export interface RunProvider {
+  get(config: TrainConfig, seed: number): Promise<RunRecord>;
+  /** How many runs were trained and how many read from the store. */
+  readonly counts: { trained: number; cached: number };
+}
+
+/** The store-backed source of training runs of one bench process. */
+export class RunSource implements RunProvider {
+  readonly #o: RunSourceOptions;
+  #base: Promise<Omit<RunKey, "config" | "seed">> | null = null;
+  /** Runs trained or read by this process, by key text. */
+  readonly #memo = new Map<string, Promise<RunRecord>>();
+  /** How many runs were trained and how many read from the store. */
+  readonly counts = { trained: 0, cached: 0 };
+
+  constructor(o: RunSourceOptions) {
+    this.#o = o;
+  }
+
+  /** The key fields shared by every run of this process. */
+  keyBase(): Promise<Omit<RunKey, "config" | "seed">> {
+    return this.#base ??= (async () => {
+      const data = await this.#o.data();
+      const files = data.info.files;
+      const dataset = await sha256Hex(
+        Object.keys(files).sort().map((r) => `${r}:${files[r as keyof typeof files].contentSha256}`)
+          .join("\n"),
+      );
+      const a = this.#o.gpu.adapter;
+      const driver = await vulkanDriver();
+      return {
+        code: await trainerCodeIdentity(),
+        adapter: {
+          description: a.description,
+          vendor: a.vendor,
+          architecture: a.architecture,
+          device: a.device,
+          driver: driver ? `${driver.package} ${driver.version}` : "unknown",
+        },
+        dataset: `sha256:${dataset}`,
+      };
+    })();
+  }
+
+  /** The full key of (config, seed). */
+  async keyOf(config: TrainConfig, seed: number): Promise<RunKey> {
+    return {
+      ...await this.keyBase(),
+      config: JSON.parse(canonicalJson(config)),
+      seed,
+    };
+  }
+
+  /** The run of (config, seed): memoised, else stored, else trained and stored. */
+  get(config: TrainConfig, seed: number): Promise<RunRecord> {
+    const text = `${canonicalJson(config)}#${seed}`;
+    let p = this.#memo.get(text);
+    if (!p) {
+      p = this.#fetch(config, seed);
+      p.catch(() => this.#memo.delete(text));
+      this.#memo.set(text, p);
+    }
+    return p;
+  }
+
+  /** Whether (config, seed) is available without training. */
+  async has(config: TrainConfig, seed: number): Promise<boolean> {
+    if (this.#memo.has(`${canonicalJson(config)}#${seed}`)) return true;
+    if (!this.#o.store) return false;
+    return (await this.#o.store.get(await this.keyOf(config, seed))) !== null;
+  }
+
+  async #fetch(config: TrainConfig, seed: number): Promise<RunRecord> {
+    const started = performance.now();
+    const target = this.#o.store ?? this.#o.saveTo ?? null;
+    // Keys need the code identity and the driver (Deno only): without a store, none is computed.
+    const key = target ? await this.keyOf(config, seed) : null;
+    const stored = this.#o.store && key ? await this.#o.store.get(key) : null;
+    if (stored) {
+      this.counts.cached++;
+      this.#o.onRun?.({
+        config,
+        seed,
+        cached: true,
+        seconds: (performance.now() - started) / 1000,
+      });
+      return stored;
+    }
+    const record = await this.#train(config, seed);
+    if (target && key) await target.put(key, record);
+    this.counts.trained++;
+    this.#o.onRun?.({ config, seed, cached: false, seconds: (performance.now() - started) / 1000 });
+    return record;
+  }
+
+  async #train(config: TrainConfig, seed: number): Promise<RunRecord> {
+    const env = { gpu: this.#o.gpu, data: this.#o.data, log: this.#o.log, signal: this.#o.signal };
+    try {
+      const run: TrainRun = await trainRun(env, config, seed);
+      return { run, failure: null };
+    } catch (err) {
+      // LSUV giving up (iteration cap, non-finite std) is an outcome of the config, not a crash.
+      if (err instanceof Error && err.message.startsWith("LSUV:")) {
+        return { run: null, failure: { stage: "lsuv", message: err.message } };
+      }
+      throw err;
+    }
+  }
+}

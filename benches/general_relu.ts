@@ -82,6 +82,7 @@ export const claim: Claim<Config> = {
     relu: train("ReLU + Kaiming (claim 9)", c.relu),
   }),
   metrics: ACTIVATION_METRICS,
+  figures: ["general-relu-shape"],
   checks: [
     {
       id: "10-threshold",

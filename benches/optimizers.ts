@@ -54,6 +54,7 @@ export const claim: Claim<Config> = {
     rmsprop: train("RMSProp lr 3e-3", c.rmsprop),
     adam: train("Adam lr 6e-3", c.adam),
   }),
+  figures: ["ewma-demo"],
   checks: [
     atLeast(15, "sgd", 0.84),
     atLeast(16, "momentum", 0.865),

@@ -49,7 +49,12 @@ function probeOf<C>(c: Claim<C>, name: string, config: unknown): ProbeSubject {
 
 /** Runs one seed of a probe as the runner does. */
 function runProbe<C>(c: Claim<C>, name: string, config: unknown, seed: number) {
-  return probeOf(c, name, config).run({ gpu: testGpu(), seed, log: () => {} });
+  return probeOf(c, name, config).run({
+    gpu: testGpu(),
+    seed,
+    log: () => {},
+    data: () => Promise.reject(new Error("no data")),
+  });
 }
 
 /** The probe seeds of a result list, as the runner hands them to the judge. */

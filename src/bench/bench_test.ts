@@ -5,6 +5,8 @@
  * errors, the shape of the results, and probes. Also `selectClaims` and `loadClaims`.
  */
 import assert from "node:assert/strict";
+import { MissingRunError, shardOfRun } from "../store/run_source.ts";
+import type { MissingRun } from "./runner.ts";
 import { z } from "zod";
 import { DataError } from "../data/errors.ts";
 import type { Gpu } from "../gpu/device.ts";
@@ -631,7 +633,7 @@ Deno.test("selectClaims: --only, unknown ids, deterministic shards covering ever
   );
 });
 
-Deno.test("loadClaims: the repository's benches/ holds the 11 claims", async () => {
+Deno.test("loadClaims: the repository's benches/ holds the 12 claims", async () => {
   const claims = await loadClaims(new URL("../../benches/", import.meta.url));
   assert.deepEqual(claims.map((c) => c.id), [
     "batchnorm",
@@ -640,6 +642,7 @@ Deno.test("loadClaims: the repository's benches/ holds the 11 claims", async () 
     "general-relu",
     "input-normalization",
     "layernorm",
+    "lr-finder",
     "lsuv",
     "moments",
     "optimizers",
@@ -673,4 +676,45 @@ Deno.test("loadClaims: a module without a claim export, or with another id, is a
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// Shards: runs another shard trains are missing until a merge imports them.
+
+Deno.test("shardOfRun: deterministic, 1..n, spreads a config's seeds over the shards", () => {
+  const config = TrainConfigSchema.parse({ lr: 0.3 });
+  const shards = range(1, 40).map((seed) => shardOfRun(config, seed, 4));
+  assert.deepEqual(shards, range(1, 40).map((seed) => shardOfRun(config, seed, 4)));
+  assert.ok(shards.every((s) => s >= 1 && s <= 4));
+  assert.deepEqual([...new Set(shards)].sort(), [1, 2, 3, 4]);
+  // Key order does not matter: the canonical config is hashed.
+  const reordered = Object.fromEntries(Object.entries(config).reverse());
+  assert.equal(shardOfRun(reordered, 7, 4), shardOfRun(config, 7, 4));
+});
+
+Deno.test("runClaims: a look whose runs are missing (another shard's) is not judged: incomplete", async () => {
+  const inner = new FakeRuns();
+  const partial: RunProvider = {
+    counts: inner.counts,
+    get: (config, seed) =>
+      seed > 3
+        ? Promise.reject(new MissingRunError(config, seed, "shard 2/2 trains it"))
+        : inner.get(config, seed),
+  };
+  const missing: MissingRun[] = [];
+  const results = await runClaims(
+    GPU,
+    [claimOf("x", { c: LR.high }, [atLeast("x-c", "c", 0.85)])],
+    {
+      quick: false,
+      plan: lookPlan(),
+      runs: partial,
+      log: () => {},
+      missing,
+    },
+  );
+  assert.equal(results[0].verdict, "incomplete");
+  assert.deepEqual(results[0].checks, []);
+  assert.deepEqual(missing.map((m) => m.seed), [4, 5, 6]);
+  assert.deepEqual(missing[0].claims, ["x"]);
+  assert.deepEqual(results[0].configs[0].runs.map((r) => r.seed), [1, 2, 3]);
 });

@@ -9,6 +9,7 @@
  */
 
 import { z } from "zod";
+import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { CheckSpec, Subject } from "../verdict/check.ts";
 import type { TrainRun } from "./evidence.ts";
@@ -54,6 +55,10 @@ export interface ProbeContext {
   gpu: Gpu;
   seed: number;
   log(message: string): void;
+  /** Fashion-MNIST on the GPU, loaded once per process on first use (probes that train). */
+  data(): Promise<GpuFashionMnist>;
+  /** Aborts between batches (Ctrl-C, the browser's Cancel). */
+  signal?: AbortSignal;
 }
 
 /** A training configuration of the claim. */
@@ -72,6 +77,11 @@ export interface ProbeSubject {
   params: unknown;
   /** Metric labels and units of what `run` returns. */
   metrics: Record<string, MetricInfo>;
+  /**
+   * Seeds the probe runs at a look of the plan; default 20 (pure tensor math is cheap). A probe
+   * that trains (the LR finder) declares fewer.
+   */
+  seeds?: number;
   run(ctx: ProbeContext): Promise<ProbeResult>;
 }
 
@@ -92,6 +102,10 @@ export const LessonNumberSchema = z.object({
   }).nullable(),
 });
 export type LessonNumber = z.infer<typeof LessonNumberSchema>;
+
+/** Figures a claim page can show beside its evidence: the lesson's explanatory plots. */
+export const LessonFigureSchema = z.enum(["general-relu-shape", "ewma-demo"]);
+export type LessonFigure = z.infer<typeof LessonFigureSchema>;
 
 /** A claim module (`benches/<id>.ts` exports one as `claim`). */
 export interface Claim<C = unknown> {
@@ -125,6 +139,8 @@ export interface Claim<C = unknown> {
   findings?: string;
   /** Ids of claims whose checks this claim's verdict depends on (a shared config). */
   dependsOn?: string[];
+  /** Lesson figures that explain the claim (drawn from the lesson's formulas, not measured). */
+  figures?: LessonFigure[];
 }
 
 /** Summary statistics over seeds (descriptive; verdicts use `src/verdict`). */

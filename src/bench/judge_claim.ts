@@ -39,17 +39,33 @@ export function sampleOf(
 /** Seeds of every probe config at a look in full mode: pure tensor math, so every-seed over 20. */
 export const PROBE_SEEDS = 20;
 
-/** Probes run 20 seeds at a look of the plan; a fixed `--seeds N` count is taken as given. */
-export function probeSeeds(plan: LookPlan, n: number): number {
-  return plan.source === "fixed-seeds" ? n : Math.max(n, PROBE_SEEDS);
+/**
+ * Seeds a probe runs at a look of `n` seeds: its own count (`ProbeSubject.seeds`, default 20) or
+ * more if the look asks for more; a fixed `--seeds N` count is taken as given.
+ */
+export function probeSeeds(plan: LookPlan, n: number, own = PROBE_SEEDS): number {
+  return plan.source === "fixed-seeds" ? n : Math.max(n, own);
+}
+
+/** The seeds a probe-only claim's probes run at a look: the most any of its probes asks. */
+export function probeLookSize(
+  subjects: Record<string, ClaimSubject>,
+  plan: LookPlan,
+  n: number,
+): number {
+  const own = Object.values(subjects).map((x) => x.kind === "probe" ? x.seeds ?? PROBE_SEEDS : n);
+  return probeSeeds(plan, n, Math.max(...own));
 }
 
 /**
  * The plan as a probe-only claim takes it: each look widened to the seeds its probes ran (the
  * runner's rule), so a counterexample on seed 7 is judged at the first look.
  */
-export function probePlan(plan: LookPlan): LookPlan {
-  return { ...plan, looks: [...new Set(plan.looks.map((n) => probeSeeds(plan, n)))] };
+export function probePlan(plan: LookPlan, subjects: Record<string, ClaimSubject>): LookPlan {
+  return {
+    ...plan,
+    looks: [...new Set(plan.looks.map((n) => probeLookSize(subjects, plan, n)))],
+  };
 }
 
 /** Judges `claim` on `runs` (per config name, any seeds) under `plan`. */
@@ -66,6 +82,6 @@ export function judgeClaimOnRuns(
   return judgeSequentially(
     claim.checks,
     (subject) => (runs[subject.config] ?? []).map((r) => sampleOf(claim, subject, r)),
-    probesOnly ? probePlan(plan) : plan,
+    probesOnly ? probePlan(plan, subjects) : plan,
   );
 }

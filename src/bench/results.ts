@@ -11,7 +11,7 @@ import { z } from "zod";
 import { DataError } from "../data/errors.ts";
 import { JudgedCheckSchema, SubjectSchema } from "../verdict/check.ts";
 import { LookPlanSchema } from "../verdict/plan.ts";
-import { AnyNumber, LessonNumberSchema, MetricInfoSchema } from "./contract.ts";
+import { AnyNumber, LessonFigureSchema, LessonNumberSchema, MetricInfoSchema } from "./contract.ts";
 import { TrainRunSchema } from "./evidence.ts";
 import { parseResults, stringifyResults } from "./json.ts";
 import { DivergedAtSchema } from "./outcome.ts";
@@ -48,6 +48,13 @@ export const RunMetaSchema = z.object({
   /** Runs trained in this process and runs read back from the store. */
   runsTrained: z.number().int(),
   runsReused: z.number().int(),
+  /** Runs a look needed but the store lacked (shards, `--no-train`); empty when complete. */
+  missingRuns: z.array(z.object({
+    label: z.string(),
+    config: z.unknown(),
+    seed: z.number().int(),
+    claims: z.array(z.string()),
+  })).optional(),
   dataset: z.unknown().nullable(),
   shard: z.object({ index: z.number().int(), count: z.number().int() }).nullable(),
   /** Kernel tuning overrides in use ({} = defaults); grid-only, so results do not depend on it. */
@@ -96,6 +103,8 @@ export const VerdictSchema = z.enum([
   "not reproduced",
   "inconclusive",
   "not judged",
+  /** A look it needed lacked runs (another shard's, or `--no-train`): judge after a merge. */
+  "incomplete",
   "error",
 ]);
 export type ClaimVerdict = z.infer<typeof VerdictSchema>;
@@ -110,6 +119,8 @@ export const ClaimResultSchema = z.object({
   lessonNotes: z.array(z.string()),
   findings: z.string().nullable(),
   dependsOn: z.array(z.string()),
+  /** Lesson figures the claim declares (explanatory, not measured). */
+  figures: z.array(LessonFigureSchema).optional(),
   mode: z.enum(["full", "quick"]),
   configs: z.array(ConfigResultSchema),
   /** Label and unit of every metric the checks and values name. */

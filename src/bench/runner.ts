@@ -13,14 +13,15 @@
 import { DataError } from "../data/errors.ts";
 import { NoAdapterError } from "../gpu/errors.ts";
 import type { Gpu } from "../gpu/device.ts";
+import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import { defaultTuning } from "../nn/kernels.ts";
-import type { RunProvider } from "../store/run_source.ts";
+import { MissingRunError, type RunProvider } from "../store/run_source.ts";
 import { canonicalJson } from "../store/run_key.ts";
 import { type CheckSpec, type JudgedCheck, type Subject, subjectsOf } from "../verdict/check.ts";
 import type { LookPlan } from "../verdict/plan.ts";
 import type { Claim, ClaimSubject, MetricInfo, ProbeResult, RunMode } from "./contract.ts";
 import { judgeCheck, type Sample, verdictOf } from "../verdict/judge.ts";
-import { probeSeeds, sampleOf } from "./judge_claim.ts";
+import { probeLookSize, probeSeeds, sampleOf } from "./judge_claim.ts";
 import { metricInfo } from "./metrics.ts";
 import { runOutcome } from "./outcome.ts";
 import { listClaimFiles } from "./registry.ts";
@@ -36,8 +37,13 @@ export interface BenchOptions extends RunClaimsOptions {
   shard?: { index: number; count: number };
   /** Where the claim modules are; default the repository's `benches/`. */
   claimsDir?: URL;
-  /** Provenance filled in by the caller (driver, code identity). */
-  provenance: { driver: string | null; codeIdentity: string; dataset: () => unknown };
+  /** Provenance filled in by the caller (driver, code identity, the shard of the runs). */
+  provenance: {
+    driver: string | null;
+    codeIdentity: string;
+    dataset: () => unknown;
+    shard?: { index: number; count: number } | null;
+  };
 }
 
 /** Loads the claim modules in `dir` (their `claim` export), checking each id matches its file. */
@@ -106,6 +112,14 @@ interface RunData {
   probe: Record<string, number> | null;
 }
 
+/** A run a look needed but could not get (another shard's, or `--no-train`). */
+export interface MissingRun {
+  label: string;
+  config: unknown;
+  seed: number;
+  claims: string[];
+}
+
 /** A claim in flight: its subjects, judged checks, and state. */
 interface ClaimState {
   claim: Claim;
@@ -116,6 +130,8 @@ interface ClaimState {
   decidedAt: number | null;
   /** Seeds of the last look that judged it: its evidence is runs 1..lastLook (shared configs may hold more). */
   lastLook: number | null;
+  /** A look it needed lacked runs (shards, --no-train): not judged at that look. */
+  incomplete: boolean;
   error: string | null;
   seconds: number;
 }
@@ -125,7 +141,8 @@ export async function runBench(gpu: Gpu, o: BenchOptions): Promise<Results> {
   const started = performance.now();
   const mode: RunMode = o.quick ? "quick" : "full";
   const all = await loadClaims(o.claimsDir ?? new URL("../../benches/", import.meta.url));
-  const claims = await runClaims(gpu, selectClaims(all, o), o);
+  const missing: MissingRun[] = [];
+  const claims = await runClaims(gpu, selectClaims(all, o), { ...o, missing });
   return {
     meta: {
       schema: RESULTS_SCHEMA_VERSION,
@@ -141,8 +158,9 @@ export async function runBench(gpu: Gpu, o: BenchOptions): Promise<Results> {
       wallSeconds: (performance.now() - started) / 1000,
       runsTrained: o.runs.counts.trained,
       runsReused: o.runs.counts.cached,
+      missingRuns: missing,
       dataset: o.provenance.dataset() ?? null,
-      shard: o.shard ?? null,
+      shard: o.provenance.shard ?? o.shard ?? null,
       kernelTuning: { ...defaultTuning(gpu) },
     },
     claims,
@@ -155,6 +173,12 @@ export interface RunClaimsOptions {
   plan: LookPlan;
   runs: RunProvider;
   log: (message: string) => void;
+  /** The dataset, for probes that train (the LR finder); loaded on first use. */
+  data?: () => Promise<GpuFashionMnist>;
+  /** Aborts probes between batches. */
+  signal?: AbortSignal;
+  /** Filled with the runs a look needed but could not get (shards, `--no-train`). */
+  missing?: MissingRun[];
   /** Config input per claim id instead of the claim's defaults (the browser's re-run panel). */
   configs?: Record<string, unknown>;
 }
@@ -171,8 +195,10 @@ export async function runClaims(
   const mode: RunMode = o.quick ? "quick" : "full";
   const states: ClaimState[] = selected.map((claim) => prepare(claim, o.configs?.[claim.id]));
   const runs = new RunTable(gpu, o);
+  const missing: MissingRun[] = o.missing ?? [];
   if (mode === "quick") {
     await runs.ensure(states, () => [1], o.log);
+    missing.push(...runs.missing);
   } else {
     o.log(`plan: looks at ${o.plan.looks.join(" → ")} seeds, α ${o.plan.alphaPerLook} per look`);
     for (const n of o.plan.looks) {
@@ -181,13 +207,25 @@ export async function runClaims(
       o.log(`look at ${n} seeds: ${open.map((s) => s.claim.id).join(", ")}`);
       await runs.ensure(open, (s, name) => {
         const subject = s.subjects[name];
-        if (subject.kind === "probe") return range(probeSeeds(o.plan, n));
+        if (subject.kind === "probe") return range(probeSeeds(o.plan, n, subject.seeds));
         return neededConfigs(s).has(name) ? range(n) : [];
       }, o.log);
+      if (runs.missing.length > 0) {
+        // A look needs all its runs: judge nothing at it, say which are missing.
+        const blocked = new Set(runs.missing.flatMap((m) => m.claims));
+        for (const st of open) if (blocked.has(st.claim.id)) st.incomplete = true;
+        missing.push(...runs.missing);
+        o.log(
+          `look at ${n} seeds: ${runs.missing.length} run(s) not in the store ` +
+            "(another shard's or --no-train); " +
+            `not judging ${[...blocked].join(", ")}`,
+        );
+        break;
+      }
       for (const s of open) {
         // A probe claim is judged on all the seeds its probes ran (20 at the first look).
         const probesOnly = Object.values(s.subjects).every((x) => x.kind === "probe");
-        const size = probesOnly ? probeSeeds(o.plan, n) : n;
+        const size = probesOnly ? probeLookSize(s.subjects, o.plan, n) : n;
         judgeLook(s, runs, { n: size, alpha: o.plan.alphaPerLook });
         s.lastLook = size;
       }
@@ -214,6 +252,7 @@ function prepare(claim: Claim, configInput: unknown): ClaimState {
     done: false,
     decidedAt: null,
     lastLook: null,
+    incomplete: false,
     error: null,
     seconds: 0,
   };
@@ -251,6 +290,8 @@ class RunTable {
   readonly #gpu: Gpu;
   readonly #o: RunClaimsOptions;
   readonly #runs = new Map<string, Map<number, RunData>>();
+  /** Runs the last `ensure` could not get; a look with any is not judged. */
+  missing: MissingRun[] = [];
 
   constructor(gpu: Gpu, o: RunClaimsOptions) {
     this.#gpu = gpu;
@@ -300,6 +341,7 @@ class RunTable {
         }
       }
     }
+    this.missing = [];
     let k = 0;
     for (const job of jobs) {
       k++;
@@ -309,6 +351,15 @@ class RunTable {
         if (!this.#runs.has(job.id)) this.#runs.set(job.id, new Map());
         this.#runs.get(job.id)!.set(job.seed, data);
       } catch (err) {
+        if (err instanceof MissingRunError) {
+          this.missing.push({
+            label: job.subject.label,
+            config: err.config,
+            seed: err.seed,
+            claims: job.owners.map((s) => s.claim.id),
+          });
+          continue;
+        }
         if (err instanceof DataError || err instanceof NoAdapterError) throw err;
         if (err instanceof Error && err.name === "AbortError") throw err;
         for (const s of job.owners) {
@@ -328,7 +379,15 @@ class RunTable {
 
   async #one(subject: ClaimSubject, seed: number): Promise<RunData> {
     if (subject.kind === "probe") {
-      const r: ProbeResult = await subject.run({ gpu: this.#gpu, seed, log: this.#o.log });
+      const data = this.#o.data ??
+        (() => Promise.reject(new Error("this run has no dataset for probes that train")));
+      const r: ProbeResult = await subject.run({
+        gpu: this.#gpu,
+        seed,
+        log: this.#o.log,
+        data,
+        signal: this.#o.signal,
+      });
       return {
         seed,
         sample: { seed, outcome: "trained" },
@@ -430,8 +489,14 @@ function resultOf(s: ClaimState, runs: RunTable, mode: RunMode): ClaimResult {
       divergence: { k: 0, n: 0, estimate: NaN, interval: [0, 1] as [number, number] },
     };
   });
-  const judged = mode === "full" && !s.error;
-  const verdict = s.error ? "error" : judged ? verdictOf(s.checks) : "not judged";
+  const judged = mode === "full" && !s.error && s.checks.length > 0;
+  const verdict = s.error
+    ? "error"
+    : judged && !(s.incomplete && verdictOf(s.checks) === "inconclusive")
+    ? verdictOf(s.checks)
+    : s.incomplete
+    ? "incomplete"
+    : "not judged";
   return summarizeClaim({
     id: c.id,
     title: c.title,
@@ -442,6 +507,7 @@ function resultOf(s: ClaimState, runs: RunTable, mode: RunMode): ClaimResult {
     lessonNotes: c.lessonNotes ?? [],
     findings: c.findings ?? null,
     dependsOn: c.dependsOn ?? [],
+    figures: c.figures ?? [],
     mode,
     configs,
     metrics: metricsOf(s),

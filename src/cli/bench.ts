@@ -53,15 +53,18 @@ const USAGE = `usage: deno task bench [options]
   --baseline FILE    the baseline for --check (default reports/baseline.json)
   --update-baseline  write this full run as the baseline (refused for --quick)
   --summary FILE     write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY)
-  --shard I/N        run the I-th of N deterministic subsets of the claims
+  --shard I/N        train only the I-th of N partitions of the runs (by config and seed); runs
+                     of other shards are read from the store if there, else the look is not
+                     judged (merge: deno task runs import, then bench --no-train)
+  --no-train         train nothing: judge what the store holds; exit 7 if a look lacks runs
   --data-dir DIR     Fashion-MNIST directory (default: found or fetched automatically)
   --quiet            no progress messages
   --json             print results.json to stdout instead of the table
   --list             list the claims, their configs and checks, and what a run costs
 
 exit codes: 0 ok, 1 suite broke (a claim errored), 2 usage, 3 no adapter, 4 dataset,
-5 a claim regressed against the baseline, 6 the run store is unusable, 130 interrupted (Ctrl-C;
-finished runs are kept: the same command resumes)`;
+5 a claim regressed against the baseline, 6 the run store is unusable, 7 incomplete (a look
+lacks runs: --no-train), 130 interrupted (Ctrl-C; finished runs are kept: the same command resumes)`;
 
 const count = (name: string) =>
   z.coerce.number({ error: `expected a whole number` }).int("expected a whole number").min(
@@ -92,6 +95,7 @@ const Flags = z.object({
   quiet: z.boolean().default(false),
   json: z.boolean().default(false),
   list: z.boolean().default(false),
+  "no-train": z.boolean().default(false),
   help: z.boolean().default(false),
 });
 
@@ -113,6 +117,7 @@ async function main(args: string[]): Promise<number> {
     quiet: { type: "boolean" },
     json: { type: "boolean" },
     list: { type: "boolean" },
+    "no-train": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }, Flags);
   if (flags.help) {
@@ -191,6 +196,8 @@ async function main(args: string[]): Promise<number> {
     saveTo: store,
     log: flags.quiet ? undefined : log,
     signal: interrupt.signal,
+    shard,
+    train: !flags["no-train"],
   });
   const driver = await vulkanDriver();
   log(
@@ -206,10 +213,12 @@ async function main(args: string[]): Promise<number> {
       only,
       quick: flags.quick,
       plan,
-      shard,
       runs,
       log,
+      data,
+      signal: interrupt.signal,
       provenance: {
+        shard: shard ?? null,
         driver: driver ? `${driver.package} ${driver.version}` : null,
         codeIdentity: await trainerCodeIdentity(),
         dataset: () => datasetInfo,
@@ -249,13 +258,17 @@ async function main(args: string[]): Promise<number> {
   await writeResults(`${target}/results.json`, results);
   const historyPath = `${parentOf(target)}/history.jsonl`;
   await appendHistory(historyPath, historyLine(results));
-  const pages = await renderReport(target, results, await readHistory(historyPath));
+  // The report always compares with the baseline; the terminal table and the gate only when asked.
+  const baseline = await readBaseline(flags.baseline, log);
+  const pages = await renderReport(target, results, await readHistory(historyPath), {
+    baseline,
+    baselinePath: flags.baseline,
+    historyPath,
+  });
   await removeStalePages(target, results, known);
   await writeWebBundle(target, (m) => console.error(m));
-  const baseline = flags.check || flags.summary || Deno.env.get("GITHUB_STEP_SUMMARY")
-    ? await readBaseline(flags.baseline, log)
-    : null;
-  const gate: GateReport | null = baseline || flags.check
+  const gating = flags.check || flags.summary || Deno.env.get("GITHUB_STEP_SUMMARY");
+  const gate: GateReport | null = gating && (baseline || flags.check)
     ? compareWithBaseline(results, baseline)
     : null;
   if (flags.json) {
@@ -289,6 +302,23 @@ async function main(args: string[]): Promise<number> {
     }
     await writeResults(flags.baseline, results);
     console.error(`claimbench: baseline written to ${flags.baseline}`);
+  }
+  const missingRuns = results.meta.missingRuns ?? [];
+  if (missingRuns.length > 0) {
+    console.error(
+      `\nclaimbench: ${missingRuns.length} run(s) a look needs are not in the store:\n` +
+        missingRuns.slice(0, 10).map((m) => `  ${m.label}, seed ${m.seed} (${m.claims.join(", ")})`)
+          .join("\n") +
+        (missingRuns.length > 10 ? `\n  … ${missingRuns.length - 10} more` : ""),
+    );
+    if (!shard) {
+      console.error(
+        "claimbench: incomplete: import the shards' runs (deno task runs import DIR…) or run " +
+          "without --no-train",
+      );
+      return EXIT.incomplete;
+    }
+    console.error(`claimbench: shard ${flags.shard} trained its runs; the merge judges`);
   }
   const errored = results.claims.filter((c) => c.verdict === "error").map((c) => c.id);
   if (errored.length > 0) {

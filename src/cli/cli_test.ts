@@ -622,6 +622,67 @@ Deno.test("cli bench --list: claims in lesson order, configs, checks, cost from 
   });
 });
 
+Deno.test({
+  name: "cli bench --shard: runs partitioned over shards, trained once, merged and judged",
+  ignore: noGpu || !(await hasDataset()),
+  fn: () =>
+    withTemp(async (dir) => {
+      // default-init (1 epoch per run), 3 seeds over 2 shards, each shard its own store.
+      const args = ["--only", "default-init", "--seeds", "3", "--quiet"];
+      const trained: number[] = [];
+      for (const i of [1, 2]) {
+        const r = await run(BENCH_CLI, [
+          ...args,
+          "--shard",
+          `${i}/2`,
+          "--runs",
+          `${dir}/s${i}`,
+          "--out",
+          `${dir}/o${i}`,
+        ]);
+        assert.equal(r.code, EXIT.ok, show(r));
+        const part = await readResults(`${dir}/o${i}/results.json`);
+        trained.push(part.meta.runsTrained);
+        assert.deepEqual(part.meta.shard, { index: i, count: 2 });
+      }
+      assert.equal(trained[0] + trained[1], 3, `each run trained once: ${trained}`);
+      // Judging before the merge: the look lacks runs, exit 7, nothing judged.
+      const early = await run(BENCH_CLI, [
+        ...args,
+        "--no-train",
+        "--runs",
+        `${dir}/s1`,
+        "--out",
+        `${dir}/x`,
+      ]);
+      assert.equal(early.code, EXIT.incomplete, show(early));
+      assert.match(early.stderr, /run\(s\) a look needs are not in the store/, show(early));
+      const imp = await run("src/cli/runs.ts", [
+        "import",
+        `${dir}/s1`,
+        `${dir}/s2`,
+        "--runs",
+        `${dir}/m`,
+      ]);
+      assert.equal(imp.code, EXIT.ok, show(imp));
+      assert.match(imp.stdout, /imported 3 run\(s\)/, show(imp));
+      const merged = await run(BENCH_CLI, [
+        ...args,
+        "--no-train",
+        "--runs",
+        `${dir}/m`,
+        "--out",
+        `${dir}/mo`,
+      ]);
+      assert.equal(merged.code, EXIT.ok, show(merged));
+      const m = await readResults(`${dir}/mo/results.json`);
+      assert.equal(m.meta.runsTrained, 0);
+      assert.equal(m.meta.runsReused, 3);
+      assert.equal(m.claims[0].verdict !== "incomplete", true);
+      assert.deepEqual(m.claims[0].configs[0].runs.map((r) => r.seed), [1, 2, 3]);
+    }),
+});
+
 Deno.test("cli bench: bad flags exit 2 with the usage", async (t) => {
   const usage = /usage: deno task bench/;
   const cases: [string[], RegExp][] = [

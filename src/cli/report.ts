@@ -9,34 +9,55 @@ import { z } from "zod";
 import { compareWithBaseline, formatGateTable } from "../bench/gate.ts";
 import { mergeResults } from "../bench/merge.ts";
 import { appendHistory, historyLine, readHistory } from "../bench/history.ts";
-import { readResults, writeAtomic, writeResults } from "../bench/results.ts";
+import { readResults, type Results, writeAtomic, writeResults } from "../bench/results.ts";
 import { markdownSummary } from "../bench/summary.ts";
 import { renderReport } from "../report/render.ts";
 import { writeWebBundle } from "../web/build.ts";
 import { parseFlags } from "./args.ts";
 import { EXIT, runMain, UsageError } from "./run_main.ts";
 
-const USAGE = `usage: deno task report [DIR] [--history FILE]
+const USAGE = `usage: deno task report [DIR] [--history FILE] [--baseline FILE]
        deno task report --merge RESULTS.json RESULTS.json … [--out DIR] [--check]
-                        [--summary FILE]
+                        [--summary FILE] [--baseline FILE]
 
 Renders DIR/index.html and one page per claim from DIR/results.json (default DIR:
-reports/latest) and the run history (default reports/history.jsonl). Needs no GPU.
+reports/latest), the run history (default reports/history.jsonl) and the baseline the pages
+compare with (default reports/baseline.json; none if it is missing). Needs no GPU.
 With --merge, combines shard results (deno task bench --shard i/n) into DIR/results.json
-(default reports/latest) and renders its report; --check then gates it against
-reports/baseline.json like \`deno task bench --check\` (exit 5: a claim regressed; 1: a claim
-errored), appends the merged run to the history and writes a Markdown summary with --summary.`;
+(default reports/latest) and renders its report; --check then gates it against the baseline
+like \`deno task bench --check\` (exit 5: a claim regressed; 1: a claim errored), appends the
+merged run to the history and writes a Markdown summary with --summary.`;
 
 const Flags = z.object({
   merge: z.boolean().default(false),
   check: z.boolean().default(false),
   out: z.string().min(1).default("reports/latest"),
   history: z.string().min(1).default("reports/history.jsonl"),
+  baseline: z.string().min(1).default("reports/baseline.json"),
   summary: z.string().min(1).optional(),
   help: z.boolean().default(false),
 });
 
-const BASELINE = "reports/baseline.json";
+/**
+ * The baseline at `path`: null when there is none; a file that is not a schema-2 results file is
+ * reported through `warn` and returned as `problem` (the pages then compare with nothing).
+ */
+async function readBaselineFile(
+  path: string,
+  warn: (m: string) => void,
+): Promise<{ baseline: Results | null; problem: Error | null }> {
+  try {
+    await Deno.stat(path);
+  } catch {
+    return { baseline: null, problem: null };
+  }
+  try {
+    return { baseline: await readResults(path), problem: null };
+  } catch (err) {
+    warn(`claimbench report: ${(err as Error).message}; the report compares with no baseline`);
+    return { baseline: null, problem: err as Error };
+  }
+}
 
 async function main(args: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(args, {
@@ -44,6 +65,7 @@ async function main(args: string[]): Promise<number> {
     check: { type: "boolean" },
     out: { type: "string" },
     history: { type: "string" },
+    baseline: { type: "string" },
     summary: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, Flags);
@@ -67,13 +89,19 @@ async function main(args: string[]): Promise<number> {
     }
     await writeResults(`${flags.out}/results.json`, merged);
     await appendHistory(flags.history, historyLine(merged));
-    const pages = await renderReport(flags.out, merged, await readHistory(flags.history));
+    const { baseline, problem } = await readBaselineFile(flags.baseline, (m) => console.error(m));
+    const pages = await renderReport(flags.out, merged, await readHistory(flags.history), {
+      baseline,
+      baselinePath: flags.baseline,
+      historyPath: flags.history,
+    });
     await writeWebBundle(flags.out, (m) => console.error(m));
     console.log(
       `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${flags.out}/results.json, ` +
         `report in ${pages[0]}`,
     );
-    const baseline = await Deno.stat(BASELINE).then(() => readResults(BASELINE), () => null);
+    // The gate never passes on a baseline it could not read.
+    if (problem && flags.check) throw problem;
     const gate = compareWithBaseline(merged, baseline);
     if (flags.summary) await writeAtomic(flags.summary, markdownSummary(merged, gate));
     if (!flags.check) return EXIT.ok;
@@ -93,7 +121,12 @@ async function main(args: string[]): Promise<number> {
   }
   const dir = positionals[0] ?? "reports/latest";
   const results = await readResults(`${dir}/results.json`); // a bad file is a DataError (exit 4)
-  const pages = await renderReport(dir, results, await readHistory(flags.history));
+  const { baseline } = await readBaselineFile(flags.baseline, (m) => console.error(m));
+  const pages = await renderReport(dir, results, await readHistory(flags.history), {
+    baseline,
+    baselinePath: flags.baseline,
+    historyPath: flags.history,
+  });
   await writeWebBundle(dir, (m) => console.error(m));
   console.log(`claimbench report: ${pages.length} page(s) → ${pages[0]}`);
   return 0;

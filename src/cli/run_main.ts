@@ -11,6 +11,7 @@
  * | 4 | dataset missing, unreadable or corrupt |
  * | 5 | `bench --check`: a claim regressed against the baseline (the suite itself ran) |
  * | 6 | the run store is unusable (not writable, full, or a directory of other files) |
+ * | 7 | `bench --no-train`: a look needs runs the store lacks (import the shards' runs first) |
  * | 130 | `bench` interrupted by Ctrl-C after the current batch (finished runs are kept) |
  *
  * @module
@@ -29,6 +30,7 @@ export const EXIT = {
   data: 4,
   regressed: 5,
   store: 6,
+  incomplete: 7,
   interrupted: 130,
 };
 

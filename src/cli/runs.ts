@@ -17,10 +17,12 @@ import { parseFlags } from "./args.ts";
 import { EXIT, runMain, UsageError } from "./run_main.ts";
 
 const USAGE = `usage: deno task runs [list|verify|prune] [options]
+       deno task runs import STORE_DIR… [--runs DIR]
 
   list                 (default) one line per config: seeds, outcomes, newest age, size
   verify               read and validate every stored run; corrupt files are moved aside
   prune                remove runs: --older-than DAYS and/or --other-code (not this trainer)
+  import STORE_DIR…    copy the valid runs of other stores (the shards' of a matrix) into this one
   --runs DIR           the run store (default $CLAIMBENCH_RUNS or ~/.cache/claimbench/runs)
   --older-than DAYS    with prune: runs saved more than DAYS days ago
   --other-code         with prune: runs of another code identity than this checkout's
@@ -49,10 +51,16 @@ async function main(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   const command = positionals[0] ?? "list";
-  if (!["list", "verify", "prune"].includes(command) || positionals.length > 1) {
+  if (
+    !["list", "verify", "prune", "import"].includes(command) ||
+    (command !== "import" && positionals.length > 1)
+  ) {
     throw new UsageError(
-      `unknown command ${positionals.join(" ")}; expected list, verify or prune`,
+      `unknown command ${positionals.join(" ")}; expected list, verify, prune or import`,
     );
+  }
+  if (command === "import" && positionals.length < 2) {
+    throw new UsageError("import: expected at least one store directory to import from");
   }
   const dir = flags.runs ?? defaultRunStoreDir();
   if (!dir) throw new UsageError("--runs: no default run store (HOME unset); pass --runs DIR");
@@ -60,6 +68,25 @@ async function main(args: string[]): Promise<number> {
   const store = await RunStore.open<RunRecord>(dir, RunRecordSchema, {
     warn: (m) => warnings.push(m),
   });
+  if (command === "import") {
+    let copied = 0, present = 0;
+    for (const source of positionals.slice(1)) {
+      const from = await RunStore.open<RunRecord>(source, RunRecordSchema, {
+        warn: (m) => warnings.push(m),
+      });
+      for (const e of await from.list()) {
+        if (await store.get(e.stored.key)) {
+          present++;
+          continue;
+        }
+        await store.put(e.stored.key, e.stored.run);
+        copied++;
+      }
+    }
+    for (const w of warnings) console.error(w);
+    console.log(`imported ${copied} run(s) into ${dir}; ${present} were already there`);
+    return EXIT.ok;
+  }
   const entries = await store.list();
   const code = await trainerCodeIdentity();
   for (const w of warnings) console.error(w);

@@ -1,8 +1,9 @@
 /**
- * The report as a person sees it: the fixture report rendered to a temp dir, opened from
- * `file://` in headless Chromium. No console errors, the expected charts and verdict badges,
- * every embedded heatmap decodes, and the index and a claim page fit a 1024-px and a 390-px
- * window without sideways scrolling (wide tables and charts scroll inside their own box).
+ * The report as a person sees it: the fixture report rendered (against the fixture baseline) to
+ * a temp dir, opened from `file://` in headless Chromium. No console errors, the expected charts
+ * and verdict badges, every embedded heatmap decodes, and the index and a claim page fit a
+ * 1024-px and a 390-px window without sideways scrolling: every chart scales down to the window
+ * (wide ones drawn narrower for phones), and only wide tables scroll, inside their own box.
  * Screenshots are saved in the test's temp dir, or $CLAIMBENCH_SCREENSHOTS. Skipped when no
  * Chromium is installed, unless CLAIMBENCH_REQUIRE_CHROMIUM=1 (as in CI).
  */
@@ -11,7 +12,7 @@ import { writeResults } from "../bench/results.ts";
 import { Browser, findChromium, type Page } from "../../tests/browser.ts";
 import { lessonOrdered } from "./index_page.ts";
 import { renderReport } from "./render.ts";
-import { fixtureHistory, fixtureResults } from "./testdata/fixture.ts";
+import { fixtureBaseline, fixtureHistory, fixtureResults } from "./testdata/fixture.ts";
 
 const chromium = await findChromium();
 const required = Deno.env.get("CLAIMBENCH_REQUIRE_CHROMIUM") === "1";
@@ -19,9 +20,14 @@ if (!chromium && required) {
   throw new Error("CLAIMBENCH_REQUIRE_CHROMIUM=1 but no Chromium found (apt-get install chromium)");
 }
 
-/** The top-level chart SVGs of a page (not legend swatches). */
-const CHART_SVGS =
-  "document.querySelectorAll('section.chart .panel > svg, section.chart .panel > figure > svg').length";
+/** The top-level chart SVGs of a page that are shown (not legend swatches, not a hidden variant). */
+const CHART_SVGS = "[...document.querySelectorAll('section.chart .panel > svg, " +
+  "section.chart .panel > figure > svg, section.chart .panel > div > svg, " +
+  "section.chart .panel > div > figure > svg')].filter((s) => s.getClientRects().length > 0).length";
+
+/** The rendered widths of every SVG in the charts (hidden ones are 0 wide). */
+const SVG_WIDTHS =
+  "[...document.querySelectorAll('section.chart svg')].map((s) => s.getBoundingClientRect().width)";
 
 /** Whether the page scrolls sideways: the document wider than the window. */
 const OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth";
@@ -42,7 +48,11 @@ Deno.test({
     await Deno.mkdir(shots, { recursive: true });
     const results = fixtureResults();
     await writeResults(`${dir}/results.json`, results);
-    await renderReport(dir, results, fixtureHistory());
+    await renderReport(dir, results, fixtureHistory(), {
+      baseline: fixtureBaseline(),
+      baselinePath: "reports/baseline.json",
+      historyPath: "reports/history.jsonl",
+    });
     const browser = await Browser.launch(chromium!);
     try {
       // The index and one claim page at a laptop and a phone width.
@@ -54,6 +64,19 @@ Deno.test({
             await page.evaluate<number>(OVERFLOW) <= 0,
             `${name} at ${width} px scrolls sideways`,
           );
+          // Every chart fits the window: none is wider than the viewport, none scrolls.
+          const widths = await page.evaluate<number[]>(SVG_WIDTHS);
+          assert.ok(widths.length > 0, `${name}: no chart`);
+          const tooWide = widths.filter((w) => w > width);
+          assert.deepEqual(tooWide, [], `${name} at ${width} px: charts wider than the window`);
+          // The wide charts' narrow variant shows on a phone, the wide one on a laptop.
+          if (name === "general-relu") {
+            const shown = await page.evaluate<string[]>(
+              "[...document.querySelectorAll('#accuracy .panel > div')]" +
+                ".filter((d) => d.getClientRects().length > 0).map((d) => d.className)",
+            );
+            assert.deepEqual(shown, [width < 720 ? "variant-narrow" : "variant-wide"]);
+          }
           await page.screenshot(`${shots}/${name}-${width}.png`);
         }
       }
@@ -72,9 +95,23 @@ Deno.test({
       );
       assert.deepEqual(classes, ordered.map((c) => `badge badge-${c.verdict.replace(" ", "-")}`));
       const links = await index.evaluate<string[]>(
-        "[...document.querySelectorAll('tr.claim-row a')].map((a) => a.getAttribute('href'))",
+        "[...document.querySelectorAll('tr.claim-row td.claim a')].map((a) => a.getAttribute('href'))",
       );
       assert.deepEqual(links, ordered.map((c) => `${c.id}.html`));
+      // Claims 22–24 between #19/#20 and the end, unit-tested; the baseline column per claim.
+      assert.deepEqual(
+        await index.evaluate<string[]>(
+          "[...document.querySelectorAll('tr.unit-row .badge')].map((b) => b.textContent)",
+        ),
+        ["unit-tested", "unit-tested", "unit-tested"],
+      );
+      assert.deepEqual(
+        await index.evaluate<string[]>(
+          "[...document.querySelectorAll('tr.claim-row td.vs-baseline')]" +
+            ".map((td) => td.dataset.status)",
+        ),
+        ["same", "error", "improved", "same", "regressed", "same", "new"],
+      );
       // Distinct colours for the five verdicts.
       const colours = await index.evaluate<string[]>(
         "[...new Set([...document.querySelectorAll('tr.claim-row .badge')]" +
@@ -83,15 +120,15 @@ Deno.test({
       assert.equal(colours.length, 5);
 
       // general-relu: accuracy, final, loss, means + stds (2), colour dimension (4 layers × the
-      // first 3 seeds), dead fraction, GeneralReLU shape.
+      // first 3 seeds), dead fraction, GeneralReLU shape (declared), and its history panel.
       const expected: Record<string, { charts: number; heatmaps: number }> = {
-        "general-relu": { charts: 19, heatmaps: 12 },
-        "depth-survival": { charts: 2, heatmaps: 0 },
-        "input-normalization": { charts: 3, heatmaps: 0 },
-        layernorm: { charts: 3, heatmaps: 0 },
-        lsuv: { charts: 20, heatmaps: 12 },
-        moments: { charts: 0, heatmaps: 0 },
-        schedules: { charts: 5, heatmaps: 0 },
+        "general-relu": { charts: 20, heatmaps: 12 },
+        "depth-survival": { charts: 3, heatmaps: 0 },
+        "input-normalization": { charts: 4, heatmaps: 0 },
+        layernorm: { charts: 4, heatmaps: 0 },
+        lsuv: { charts: 21, heatmaps: 12 },
+        moments: { charts: 1, heatmaps: 0 },
+        schedules: { charts: 6, heatmaps: 0 },
       };
       assert.deepEqual(Object.keys(expected).sort(), results.claims.map((c) => c.id).sort());
       for (const [id, want] of Object.entries(expected)) {

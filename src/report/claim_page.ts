@@ -9,6 +9,8 @@
  */
 
 import { z } from "zod";
+import type { LessonFigure } from "../bench/contract.ts";
+import type { HistoryLine } from "../bench/history.ts";
 import type { ClaimResult, ConfigResult, RunMeta } from "../bench/results.ts";
 import { subjectKey } from "../bench/results.ts";
 import {
@@ -31,6 +33,17 @@ import {
 } from "./charts/activations.ts";
 import { ewmaDemoChart, generalReluShapeChart } from "./charts/demos.ts";
 import { depthSurvivalChart } from "./charts/depth.ts";
+import { lrFinderChart, lrFinderRuns } from "./charts/lr_finder.ts";
+import { historyChart } from "./charts/history.ts";
+import {
+  type BaselineComparison,
+  baselineProvenance,
+  gateRow,
+  historyClaim,
+  inheritedFrom,
+  inheritedText,
+  statusChip,
+} from "./baseline.ts";
 import { hasSchedule, hyperChart } from "./charts/hyper.ts";
 import { lsuvChart } from "./charts/lsuv.ts";
 import { accuracyChart, finalAccuracyChart, lossChart } from "./charts/training.ts";
@@ -72,7 +85,16 @@ export function claimPageName(id: string): string {
 /** Seeds of a config whose activation statistics are drawn (each seed adds a row of panels). */
 export const STATS_SEEDS = 3;
 
-/** The charts a claim's runs support, in page order. */
+/** The lesson figures a claim can declare (`figures` in its results), by name. */
+export const LESSON_FIGURES: Record<LessonFigure, () => Chart> = {
+  "general-relu-shape": () => generalReluShapeChart(),
+  "ewma-demo": () => ewmaDemoChart(),
+};
+
+/**
+ * The charts a claim's runs support, in page order: those its evidence has the shape for, then
+ * the lesson figures it declares.
+ */
 export function claimCharts(claim: ClaimResult): Chart[] {
   const charts: Chart[] = [];
   const probes = claim.configs.filter((c) => c.kind === "probe");
@@ -82,6 +104,8 @@ export function claimCharts(claim: ClaimResult): Chart[] {
       const id = probes.length > 1 ? `depth-survival-${config.name}` : "depth-survival";
       charts.push(depthSurvivalChart(depth, id));
     }
+    const finder = lrFinderRuns(config);
+    if (finder) charts.push(lrFinderChart(finder));
   }
   const training = trainingConfigs(claim);
   if (training.length > 0) {
@@ -132,9 +156,8 @@ export function claimCharts(claim: ClaimResult): Chart[] {
       }
     }
   }
-  // Lesson figures that explain a claim rather than measure it.
-  if (claim.id === "general-relu") charts.push(generalReluShapeChart());
-  if (claim.id === "optimizers") charts.push(ewmaDemoChart());
+  // Lesson figures that explain a claim rather than measure it, as the claim declares them.
+  for (const figure of claim.figures ?? []) charts.push(LESSON_FIGURES[figure]());
   return charts;
 }
 
@@ -287,7 +310,9 @@ function verdictBox(claim: ClaimResult, others: readonly ClaimResult[]): string 
   const tally = claim.checks.length
     ? `${held} of ${claim.checks.length} check${claim.checks.length === 1 ? "" : "s"} supported`
     : "";
-  const depends = claim.dependsOn.map((id) => {
+  // Dependencies that were not reproduced are named as inherited; the others as context.
+  const inherited = inheritedFrom(claim, others);
+  const depends = claim.dependsOn.filter((id) => !inherited.some((d) => d.id === id)).map((id) => {
     const other = others.find((c) => c.id === id);
     return other
       ? `<a href="${esc(claimPageName(id))}">${esc(other.title)}</a> (${
@@ -305,7 +330,53 @@ ${
       }: a config of this claim is that claim's, so read the two verdicts together.</p>`
       : ""
   }
+${
+    inherited.length
+      ? `<p class="inherited">Inherited: ${
+        inheritedText(inherited, true)
+      }. A config of this claim is that claim's: where this claim compares with it, its ` +
+        `verdict may follow from that one.</p>`
+      : ""
+  }
 </div>`;
+}
+
+/** The lesson's words as transcribed, with our [bracketed] corrections styled apart. */
+export function quoteHtml(quote: string): string {
+  return quote.split(/(\[[^[\]]*\])/).map((part, i) =>
+    i % 2 === 1 ? `<span class="editorial">${esc(part)}</span>` : esc(part)
+  ).join("");
+}
+
+/** The claim against the baseline: the gate's status and notes, and what it inherits. */
+function baselineSection(
+  claim: ClaimResult,
+  comparison: BaselineComparison | null,
+  baselinePath?: string,
+): string {
+  if (!comparison) {
+    return `<p class="muted no-baseline">No baseline to compare with${
+      baselinePath ? ` (none at <code>${esc(baselinePath)}</code>, or not schema 2)` : ""
+    }.</p>`;
+  }
+  const row = gateRow(comparison, claim.id);
+  if (!row) return "";
+  const was = row.baselineVerdict
+    ? ` The baseline (a ${esc(baselineProvenance(comparison))}) had ${
+      esc(row.baselineVerdict)
+    }, headline <span class="v">${esc(row.baselineEstimate)}</span>; now ${
+      esc(row.verdict)
+    }, <span class="v">${esc(row.estimate)}</span>.`
+    : " This claim is not in the baseline.";
+  const notes = row.notes.length
+    ? `<ul class="gate-notes">${row.notes.slice(0, 12).map((n) => `<li>${esc(n)}</li>`).join("")}${
+      row.notes.length > 12 ? `<li class="muted">… ${row.notes.length - 12} more</li>` : ""
+    }</ul>`
+    : "";
+  return `<p class="vs-baseline" id="vs-baseline" data-status="${row.status}">Against the baseline: ${
+    statusChip(row.status)
+  }.${was}</p>
+${notes}`;
 }
 
 function headlineLine(claim: ClaimResult): string {
@@ -582,15 +653,33 @@ function provenance(claim: ClaimResult, meta: RunMeta): string {
   ].join(" · ");
 }
 
+/** What a claim page shows beyond the claim: the run history and the baseline comparison. */
+export interface ClaimPageContext {
+  history?: readonly HistoryLine[];
+  /** Where the history was read from (named in the caption). */
+  historyPath?: string;
+  comparison?: BaselineComparison | null;
+  /** Where the baseline was looked for (named when there is none). */
+  baselinePath?: string;
+}
+
 /**
  * The claim's page as HTML. `others` (the run's other claims) lets the page link and badge the
- * claims this one depends on.
+ * claims this one depends on; `context` adds the history and the baseline comparison.
  */
 export function claimPage(
   claim: ClaimResult,
   meta: RunMeta,
   others: readonly ClaimResult[] = [],
+  context: ClaimPageContext = {},
 ): string {
+  const comparison = context.comparison ?? null;
+  const history = context.history ?? [];
+  const trend = history.some((l) => l.claims[claim.id])
+    ? chartSection(historyChart(history, [historyClaim(claim, comparison)], context.historyPath))
+    : `<p class="muted">No history of this claim yet${
+      context.historyPath ? ` in <code>${esc(context.historyPath)}</code>` : ""
+    }.</p>`;
   const charts = claimCharts(claim);
   const labels = configLabels(claim);
   const moments = claim.configs.map(momentsEvidence).find((m) => m !== null) ?? null;
@@ -600,12 +689,14 @@ export function claimPage(
 <p class="muted">lesson claim${claim.claimNumbers.length > 1 ? "s" : ""} ${
     esc(claimNumbers(claim.claimNumbers))
   } · ${esc(claim.source)}</p>
-<blockquote>${esc(claim.quote)}</blockquote>
+<blockquote>${quoteHtml(claim.quote)}</blockquote>
+<p class="quote-note caption">speech-to-text transcript; [brackets] are our corrections</p>
 
 <h2>Verdict</h2>
 ${verdictBox(claim, others)}
 ${checksTable(claim)}
 ${headlineLine(claim)}
+${baselineSection(claim, comparison, context.baselinePath)}
 ${claim.findings ? `<h2>Findings</h2>\n<p class="findings">${esc(claim.findings)}</p>` : ""}
 ${lessonSection(claim)}
 ${comparisonsSection(claim)}
@@ -623,6 +714,9 @@ ${
       ? ""
       : `<p class="muted">This claim's runs have no chart; every value is in results.json.</p>`
   }
+
+<h2>History</h2>
+${trend}
 
 ${rerunPanel(claim)}
 

@@ -160,6 +160,12 @@ export function verdictReason(claim: ClaimResult): string {
     }
     case "error":
       return claim.error ?? "the claim failed to run";
+    case "incomplete": {
+      const open = claim.checks.find((c) => c.judged.decision === "inconclusive");
+      return `incomplete at ${seeds(claim.seedsUsed)}: the next look needs runs the store ` +
+        "lacks (another shard's, or --no-train); judged after they are merged" +
+        (open ? ` (#${open.claim} ${checkStatement(open, vocab)} still open)` : "");
+    }
     case "not judged":
       return claim.mode === "quick"
         ? "not judged: quick mode runs seed 1 of every config (one seed decides nothing)"

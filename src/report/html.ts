@@ -1,8 +1,9 @@
 /**
  * HTML building blocks of the report: escaping, the page shell with its inline stylesheet (no
  * script, font or image fetched from anywhere: pages open from `file://`; laid out to fit the
- * window down to phone widths, wide tables scrolling inside their own box), verdict badges,
- * number formatting and a chart section.
+ * window down to phone widths: charts scale down to the column, wide ones drawn a second time
+ * narrower for phones, and wide tables scroll inside their own box), verdict badges, number
+ * formatting and a chart section.
  *
  * @module
  */
@@ -45,7 +46,7 @@ export function tableWrap(table: string): string {
 const CSS = `
 :root { color-scheme: light; --fg: #1d1d1f; --muted: #5f6368; --line: #e3e3e3; --bg: #fafafa;
   --reproduced: #1e7d32; --not-reproduced: #c62828; --inconclusive: #a15c00;
-  --not-judged: #4f6478; --error: #616161; }
+  --not-judged: #4f6478; --incomplete: #7a5c9e; --error: #616161; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -70,6 +71,9 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.claim { min-width: 11em; max-width: 20em; }
 td.estimate { min-width: 8em; max-width: 14em; }
 td.reason { min-width: 14em; max-width: 30em; }
+td.verdict-cell { min-width: 13em; max-width: 24em; }
+td.verdict-cell .reason { font-size: 13.5px; margin-top: 3px; }
+td.verdict-cell .inherited { font-size: 13px; }
 td.statement { min-width: 16em; }
 ul.emax { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 18px; }
 tr.part td:first-child + td { padding-left: 28px; }
@@ -81,13 +85,16 @@ tr.part td { border-bottom-style: dashed; }
 .badge-not-reproduced, .badge-fail { background: var(--not-reproduced); }
 .badge-inconclusive { background: var(--inconclusive); }
 .badge-not-judged { background: var(--not-judged); }
+.badge-incomplete { background: var(--incomplete); }
 .badge-error { background: var(--error); }
+.badge-unit-tested { background: white; color: var(--muted); border: 1px solid #b8bec6; }
 .verdict { padding: 10px 16px; border-radius: 6px; margin: 12px 0; border: 1px solid var(--line); }
 .verdict p { margin: 4px 0; }
 .verdict-reproduced { background: #eef7ee; border-color: #b9dfbb; }
 .verdict-not-reproduced { background: #fdeeee; border-color: #f1b8b8; }
 .verdict-inconclusive { background: #fdf5e6; border-color: #ecd29e; }
 .verdict-not-judged { background: #eef2f6; border-color: #c9d3de; }
+.verdict-incomplete { background: #f3eff8; border-color: #d3c6e4; }
 .verdict-error { background: #f1f1f1; border-color: #cfcfcf; }
 .decision { font-weight: 600; white-space: nowrap; }
 .decision-supported { color: var(--reproduced); }
@@ -100,6 +107,27 @@ figure { margin: 0; }
 .panel { min-width: 0; }
 .panel-label { font-size: 13px; font-weight: 600; margin: 0 0 2px; }
 .panel svg, .panel figure { max-width: 100%; height: auto; }
+section.chart svg { max-width: 100%; height: auto; }
+.variant-narrow { display: none; }
+.status { display: inline-block; padding: 0 7px; border-radius: 4px; font-size: 12.5px;
+  font-weight: 600; border: 1px solid #cfcfcf; white-space: nowrap; background: #f6f6f6;
+  color: var(--muted); }
+.status-regressed, .status-error { color: var(--not-reproduced); border-color: #f1b8b8;
+  background: #fdeeee; }
+.status-warning { color: var(--inconclusive); border-color: #ecd29e; background: #fdf5e6; }
+.status-improved { color: var(--reproduced); border-color: #b9dfbb; background: #eef7ee; }
+.status-new { color: #1a5fb4; border-color: #b9cde6; background: #eef4fb; }
+td.vs-baseline { min-width: 10em; max-width: 17em; }
+td.vs-baseline .gate-note { overflow-wrap: anywhere; }
+ul.gate-notes { margin: 4px 0 0; padding-left: 16px; }
+ul.changes-notes { margin: 0 0 8px; padding-left: 18px; color: var(--muted); }
+p.changes { margin: 4px 0; }
+.inherited { color: #8a4b00; }
+tr.unit-row td { background: #fbfbfb; }
+td.statement.small { max-width: 24em; }
+.editorial { font-style: normal; color: #7a4a00; background: #fff1cc; border-radius: 3px;
+  padding: 0 2px; }
+blockquote + .quote-note { margin-top: -8px; }
 pre { background: #f6f8fa; padding: 10px 14px; overflow-x: auto; font-size: 12.5px; border-radius: 4px; }
 details summary { cursor: pointer; color: #1a5fb4; }
 dl.meta { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 16px;
@@ -115,8 +143,8 @@ footer { margin-top: 48px; font-size: 13px; color: var(--muted); overflow-wrap: 
   main { padding: 12px 14px 48px; }
   h1 { font-size: 22px; }
   .panels { grid-template-columns: minmax(0, 1fr); }
-  .panel.wide { overflow-x: auto; }
-  .panel.wide svg { max-width: none; width: 720px; }
+  .variant-wide { display: none; }
+  .variant-narrow { display: block; }
   dl.meta { grid-template-columns: minmax(0, 1fr); }
   dl.meta dd { margin-bottom: 6px; }
 }
@@ -142,13 +170,28 @@ ${body}
 `;
 }
 
+/**
+ * Panels wider than this are also drawn at `NARROW_WIDTH` for phone screens: scaled down to a
+ * 390-px window, a 1100-px plot's 12-px text would be 4 px.
+ */
+export const WIDE_PANEL = 700;
+/** The width a wide panel is drawn at for narrow screens (shown below 720 px). */
+export const NARROW_WIDTH = 560;
+
+/** A panel's plot: one SVG, or for a wide panel a wide and a narrow one (CSS shows one). */
+function panelPlot(options: Chart["panels"][number]["options"]): string {
+  if ((options.width ?? 0) <= WIDE_PANEL) return renderPlot(options);
+  return `<div class="variant-wide">${renderPlot(options)}</div>` +
+    `<div class="variant-narrow">${renderPlot({ ...options, width: NARROW_WIDTH })}</div>`;
+}
+
 /** A chart as a section: title, caption, and its panels (rendered to inline SVG). */
 export function chartSection(chart: Chart): string {
   const columns = chart.columns ?? chart.panels.length;
   const panels = chart.panels.map((p) =>
-    `<div class="panel${(p.options.width ?? 0) > 700 ? " wide" : ""}">${
+    `<div class="panel${(p.options.width ?? 0) > WIDE_PANEL ? " wide" : ""}">${
       p.label ? `<p class="panel-label">${esc(p.label)}</p>` : ""
-    }${renderPlot(p.options)}</div>`
+    }${panelPlot(p.options)}</div>`
   ).join("\n");
   return `<section class="chart" id="${esc(chart.id)}">
 <h3>${esc(chart.title)}</h3>

@@ -1,8 +1,9 @@
 /**
- * The report's index: counts by verdict, the run's provenance (labelled), the claims in lesson
- * order (per claim: its numbers and title, the lesson's number, our estimate with the bounds of
- * the check that decides it, seeds used, the verdict and the one check that explains it) and the
- * history of every claim's headline.
+ * The report's index: counts by verdict, what changed against the baseline, the run's provenance
+ * (labelled), the claims in lesson order (per claim: its numbers and title, the lesson's number,
+ * our estimate with the bounds of the check that decides it, seeds used, the verdict, the one
+ * check that explains it, and its status against the baseline), with the unit-tested claims
+ * 22–24 in their place, and the history of every claim's headline against the baseline.
  *
  * @module
  */
@@ -11,6 +12,15 @@ import type { HistoryLine } from "../bench/history.ts";
 import type { ClaimResult, Results } from "../bench/results.ts";
 import { VerdictSchema } from "../bench/results.ts";
 import { formatValue } from "../verdict/sentence.ts";
+import {
+  baselineCell,
+  type BaselineComparison,
+  changesSummary,
+  gateRow,
+  historyClaim,
+  inheritedFrom,
+  inheritedText,
+} from "./baseline.ts";
 import { historyChart } from "./charts/history.ts";
 import { claimPageName } from "./claim_page.ts";
 import {
@@ -24,6 +34,7 @@ import {
   verdictReason,
 } from "./claim_text.ts";
 import { badge, chartSection, esc, page, tableWrap } from "./html.ts";
+import { UNIT_TESTED_CLAIMS, unitTestedRow } from "./unit_tested.ts";
 
 /** The claims in lesson order (by their first claim number; ties keep the results' order). */
 export function lessonOrdered(claims: readonly ClaimResult[]): ClaimResult[] {
@@ -45,8 +56,13 @@ function lessonCell(c: ClaimResult): string {
   }</span>`;
 }
 
-function claimRow(c: ClaimResult): string {
+function claimRow(
+  c: ClaimResult,
+  claims: readonly ClaimResult[],
+  comparison: BaselineComparison | null,
+): string {
   const h = headlineEstimate(c);
+  const inherited = inheritedFrom(c, claims);
   return `<tr class="claim-row" data-verdict="${esc(c.verdict)}">
 <td class="claim"><b class="nums">${esc(claimNumbers(c.claimNumbers))}</b> <a href="${
     esc(claimPageName(c.id))
@@ -56,9 +72,10 @@ function claimRow(c: ClaimResult): string {
     h.bounds ? `<br><span class="small">${esc(h.bounds)}</span>` : ""
   }<br><span class="muted small">${esc(h.label)}</span></td>
 <td class="n">${c.seedsUsed}</td>
-<td>${badge(c.verdict)}</td>
-<td class="reason">${esc(verdictReason(c))}</td>
-</tr>`;
+<td class="verdict-cell">${badge(c.verdict)}<div class="reason">${esc(verdictReason(c))}</div>${
+    inherited.length ? `<div class="inherited">${inheritedText(inherited)}</div>` : ""
+  }</td>
+${comparison ? baselineCell(gateRow(comparison, c.id), claimPageName(c.id)) : ""}</tr>`;
 }
 
 function minutes(seconds: number): string {
@@ -105,20 +122,50 @@ function provenance(results: Results): string {
 </dl>`;
 }
 
+/** What the index shows beyond the results: the baseline comparison and the history's path. */
+export interface IndexContext {
+  comparison?: BaselineComparison | null;
+  /** Where the baseline was looked for (named when there is none). */
+  baselinePath?: string;
+  /** Where the history was read from. */
+  historyPath?: string;
+}
+
+/** The claims table's rows: the claims and the unit-tested claims 22–24, in lesson order. */
+function claimRows(
+  claims: readonly ClaimResult[],
+  comparison: BaselineComparison | null,
+): string[] {
+  const rows = [
+    ...lessonOrdered(claims).map((c) => ({
+      order: lessonOrder(c),
+      html: claimRow(c, claims, comparison),
+    })),
+    ...UNIT_TESTED_CLAIMS.map((u) => ({
+      order: u.claim,
+      html: unitTestedRow(u, comparison ? 1 : 0),
+    })),
+  ];
+  // Stable: a claim keeps its place before a unit-tested claim of the same number.
+  return rows.sort((a, b) => a.order - b.order).map((r) => r.html);
+}
+
 /** The index page as HTML. */
-export function indexPage(results: Results, history: readonly HistoryLine[]): string {
+export function indexPage(
+  results: Results,
+  history: readonly HistoryLine[],
+  context: IndexContext = {},
+): string {
   const claims = lessonOrdered(results.claims);
+  const comparison = context.comparison ?? null;
+  const where = context.historyPath ? ` in <code>${esc(context.historyPath)}</code>` : "";
   const trend = history.length
     ? chartSection(historyChart(
       history,
-      claims.map((c) => ({
-        id: c.id,
-        title: `${claimNumbers(c.claimNumbers)} ${c.id}`,
-        label: c.headline.label,
-        unit: metricOf(c, c.headline.subject.metric).unit,
-      })),
+      claims.map((c) => historyClaim(c, comparison)),
+      context.historyPath,
     ))
-    : `<p class="muted">No history yet: no earlier run of the bench was recorded.</p>`;
+    : `<p class="muted">No history yet: no earlier run of the bench was recorded${where}.</p>`;
   const body = `
 <h1>claimbench: fast.ai lesson 17, reproduced</h1>
 <p class="muted">Every claim below was re-measured by claimbench's own WebGPU trainer on the real
@@ -126,16 +173,27 @@ Fashion-MNIST, over as many seeds as its checks needed. Each check is fixed in a
 lesson and judged on the distribution over seeds: reproduced when every check is supported, not
 reproduced when one is refuted, inconclusive when the seeds cannot tell.</p>
 <p class="summary">${verdictCounts(claims)}</p>
+${changesSummary(results, comparison, context.baselinePath)}
 
 <h2>Claims</h2>
 ${
     tableWrap(`<table class="claims">
-<tr><th>claim</th><th>the lesson</th><th>our estimate (median)</th><th class="n">seeds</th><th>verdict</th><th>why</th></tr>
-${claims.map(claimRow).join("\n")}
+<tr><th>claim</th><th>the lesson</th><th>our estimate (median)</th><th class="n">seeds</th><th>verdict and why</th>${
+      comparison ? "<th>vs baseline</th>" : ""
+    }</tr>
+${claimRows(results.claims, comparison).join("\n")}
 </table>`)
   }
 <p class="caption">Our estimate: the headline's median over seeds (a diverged run ranks lowest),
-with the one-sided bounds of the check that judges it where there is one.</p>
+with the one-sided bounds of the check that judges it where there is one. Claims
+${UNIT_TESTED_CLAIMS.map((u) => `#${u.claim}`).join(", ")} are deterministic semantics with no
+seed noise: unit tests (<code>deno task test</code>) check them, so they have no estimate or
+verdict here.${
+    comparison
+      ? " vs baseline: the CI gate's comparison of every shared seed (outcome, and the " +
+        "headline within its tolerance), and of the verdicts when both runs are full."
+      : ""
+  }</p>
 
 <h2>Run</h2>
 ${provenance(results)}

@@ -26,7 +26,15 @@ import {
   lossChart,
   smoothLosses,
 } from "./charts/training.ts";
-import { claimCharts, claimPage, setupLine } from "./claim_page.ts";
+import {
+  baselineCell,
+  changesSummary,
+  compareRun,
+  inheritedFrom,
+  inheritedText,
+} from "./baseline.ts";
+import { toleranceBand } from "./charts/history.ts";
+import { claimCharts, claimPage, LESSON_FIGURES, quoteHtml, setupLine } from "./claim_page.ts";
 import {
   claimNumbers,
   dateToMinute,
@@ -45,17 +53,19 @@ import {
   momentsEvidence,
   trainingRuns,
 } from "./evidence.ts";
-import { badge, esc, num } from "./html.ts";
+import { badge, chartSection, esc, NARROW_WIDTH, num } from "./html.ts";
 import { indexPage, lessonOrdered } from "./index_page.ts";
 import { type Chart, renderPlot } from "./plot.ts";
 import { crc32, encodePng } from "./png.ts";
 import { renderReport } from "./render.ts";
 import {
+  fixtureBaseline,
   fixtureHistory,
   fixtureQuickResults,
   fixtureResults,
   syntheticRun,
 } from "./testdata/fixture.ts";
+import { UNIT_TESTED_CLAIMS } from "./unit_tested.ts";
 
 /** How many marks of each kind (Plot's aria-label on the mark's group) a chart's SVG has. */
 function marks(chart: Chart): Record<string, number> {
@@ -508,6 +518,21 @@ Deno.test("claimCharts: each claim gets the charts its runs support", () => {
   assert.deepEqual(ids("schedules"), ["accuracy", "final-accuracy", "loss", "schedule"]);
   assert.deepEqual(ids("input-normalization"), ["accuracy", "final-accuracy", "loss"]);
   assert.deepEqual(ids("moments"), []);
+  // Lesson figures come from the claim's declaration, never from its id.
+  const gr = fixtureClaim("general-relu");
+  const shapes = (c: typeof gr) => claimCharts(c).filter((x) => x.id === "general-relu-shape");
+  assert.equal(shapes(gr).length, 1);
+  assert.equal(shapes({ ...gr, figures: [] }).length, 0);
+  assert.equal(shapes({ ...gr, figures: undefined }).length, 0);
+  const optimizers = { ...fixtureClaim("schedules"), id: "optimizers" };
+  assert.ok(!ids("schedules").includes("ewma-demo"));
+  assert.ok(!claimCharts(optimizers).some((c) => c.id === "ewma-demo"));
+  assert.deepEqual(
+    claimCharts({ ...optimizers, figures: ["ewma-demo", "general-relu-shape"] }).slice(-2)
+      .map((c) => c.id),
+    ["ewma-demo", "general-relu-shape"],
+  );
+  assert.deepEqual(Object.keys(LESSON_FIGURES).sort(), ["ewma-demo", "general-relu-shape"]);
   const lsuv = claimCharts(fixtureClaim("lsuv")).find((c) => c.id === "lsuv")!;
   assert.match(lsuv.caption, /Not drawn: seed 5, where LSUV gave up/);
   // Activation statistics: the first 3 seeds of 6 (4 layers each).
@@ -576,9 +601,9 @@ Deno.test("index page: counts, provenance, claims in lesson order with estimates
   const badges = [...html.matchAll(/class="badge badge-([a-z-]+)"/g)].map((m) => m[1]);
   assert.deepEqual(
     new Set(badges),
-    new Set(["reproduced", "not-reproduced", "inconclusive", "not-judged", "error"]),
+    new Set(["reproduced", "not-reproduced", "inconclusive", "not-judged", "error", "unit-tested"]),
   );
-  const reasons = texts(html, "tr.claim-row td.reason");
+  const reasons = texts(html, "tr.claim-row .reason");
   assert.equal(reasons[3], verdictReason(fixtureClaim("general-relu")));
   // The lesson's number in its unit, with its label; our median with the deciding check's bounds.
   const lsuvRow = texts(html, "tr.claim-row")[4];
@@ -645,7 +670,15 @@ Deno.test("claim pages: checks as sentences with decisions, seeds with outcomes,
   const lsuv = page("lsuv");
   assert.match(visibleText(lsuv), /failed: LSUV: layer 2 did not reach/);
   assert.match(visibleText(lsuv), /decided at 10 seeds/);
-  assert.match(lsuv, /Depends on claim <a href="general-relu\.html">/);
+  // Its dependency was not reproduced: named as inherited; a reproduced one as context.
+  assert.match(lsuv, /Inherited: depends on claim <a href="general-relu\.html">#10, #25<\/a>/);
+  assert.doesNotMatch(lsuv, /Depends on claim/);
+  const fine = results.claims.map((c) =>
+    c.id === "general-relu" ? { ...c, verdict: "reproduced" as const } : c
+  );
+  const context = claimPage(fixtureClaim("lsuv"), results.meta, fine);
+  assert.match(context, /Depends on claim <a href="general-relu\.html">GeneralRelu with/);
+  assert.doesNotMatch(context, /Inherited/);
   const inorm = visibleText(page("input-normalization"));
   assert.match(inorm, /either of the 2 checks below/);
   assert.match(inorm, /collapsed \(chance-level accuracy\)/);
@@ -680,6 +713,298 @@ Deno.test("renderReport: index and one self-contained page per claim", async () 
     }
     const index = await Deno.readTextFile(`${dir}/index.html`);
     for (const c of results.claims) assert.match(index, new RegExp(`href="${c.id}.html"`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("unit-tested claims 22–24: §8's claims, each with tests that exist under that name", async () => {
+  assert.deepEqual(UNIT_TESTED_CLAIMS.map((u) => u.claim), [22, 23, 24]);
+  const root = new URL("../../", import.meta.url);
+  for (const u of UNIT_TESTED_CLAIMS) {
+    assert.ok(u.tests.length > 0, `#${u.claim}`);
+    for (const t of u.tests) {
+      // A test name may be split over concatenated string literals.
+      const source = (await Deno.readTextFile(new URL(t.file, root)))
+        .replace(/(["'`])\s*\+\s*\n?\s*(["'`])/g, "");
+      assert.ok(source.includes(t.name), `#${u.claim}: no test "${t.name}" in ${t.file}`);
+      assert.ok(t.name.includes(`claim ${u.claim}`), t.name);
+    }
+  }
+});
+
+Deno.test("index: claims 22–24 in lesson order between #21 and #25, badged unit-tested", () => {
+  const results = fixtureResults();
+  const html = indexPage(results, []);
+  // Rows in order by their first claim number: the fixture's #19 row, then #22, #23, #24.
+  const numbers = texts(html, "tr.claim-row .nums, tr.unit-row .nums");
+  assert.deepEqual(numbers, [
+    "#1–5",
+    "#6",
+    "#8",
+    "#10, #25",
+    "#11",
+    "#12",
+    "#19, #20",
+    "#22",
+    "#23",
+    "#24",
+  ]);
+  assert.deepEqual(texts(html, "tr.unit-row .badge"), [
+    "unit-tested",
+    "unit-tested",
+    "unit-tested",
+  ]);
+  assert.match(html, /class="badge badge-unit-tested"/);
+  const rows = texts(html, "tr.unit-row").map((r) => r.replace(/\s+/g, " "));
+  assert.match(rows[0], /#22 MomentumLearner equivalence/);
+  assert.match(rows[0], /Scaling the grads by 0\.85 instead of zeroing them/);
+  assert.match(rows[0], /unit-tested semantics \(no seeds\)/);
+  assert.match(
+    rows[0],
+    /covered by src\/optim\/momentum_test\.ts \(float64 reference, the GPU kernels\)/,
+  );
+  assert.match(rows[1], /#23 EMA momentum equivalence.*lerp form/);
+  assert.match(rows[1], /src\/optim\/optimizer_test\.ts/);
+  assert.match(rows[2], /#24 Schedule shapes.*OneCycle/);
+  assert.match(rows[2], /src\/optim\/schedules_test\.ts/);
+  // Not counted among the judged claims.
+  assert.match(visibleText(html), /\(of 7 claims\)/);
+  // A later claim (#26) sorts after them.
+  const later = { ...fixtureClaim("layernorm"), id: "lr-finder", claimNumbers: [26] };
+  const after = texts(
+    indexPage({ ...results, claims: [...results.claims, later] }, []),
+    "tr.claim-row .nums, tr.unit-row .nums",
+  );
+  assert.deepEqual(after.slice(-4), ["#22", "#23", "#24", "#26"]);
+});
+
+Deno.test("index vs baseline: counts by status, a column per claim, inherited, notes", () => {
+  const results = fixtureResults();
+  const comparison = compareRun(results, fixtureBaseline(), "reports/baseline.json")!;
+  const html = indexPage(results, fixtureHistory(), {
+    comparison,
+    baselinePath: "reports/baseline.json",
+    historyPath: "reports/history.jsonl",
+  });
+  const text = visibleText(html).replace(/\s+/g, " ");
+  assert.match(
+    text,
+    /Against the baseline \(reports\/baseline\.json\), a full run of 2026-11-20 09:00 UTC, commit fedcba9876: 1 errored · 1 regressed · 1 improved · 3 unchanged · 1 new · 1 inherited/,
+  );
+  assert.match(text, /Note: the trainer's code differs from the baseline's/);
+  assert.match(text, /In the baseline but not in this run: retired-claim\./);
+  assert.deepEqual(texts(html, "tr:first-child th").at(-1), "vs baseline");
+  // In lesson order: depth-survival, moments, input-normalization, general-relu, lsuv,
+  // layernorm, schedules.
+  assert.deepEqual(texts(html, "tr.claim-row td.vs-baseline .status"), [
+    "unchanged",
+    "errored",
+    "improved",
+    "unchanged",
+    "regressed",
+    "unchanged",
+    "new",
+  ]);
+  const cells = texts(html, "tr.claim-row td.vs-baseline").map((t) => t.replace(/\s+/g, " "));
+  assert.match(
+    cells[2],
+    /was not reproduced, 84\.50%.*verdict improved: not reproduced → reproduced/,
+  );
+  // lsuv: every seed 5 points below the baseline's; the first note, the rest on its page.
+  assert.match(cells[4], /was reproduced, \d\d\.\d\d%/);
+  assert.match(
+    cells[4],
+    /LSUV from the default init, seed 1: epoch-3 eval accuracy .* \(tolerance 0\.01\)/,
+  );
+  assert.match(cells[4], /8 more/);
+  assert.match(html, /href="lsuv\.html#vs-baseline">8 more</);
+  assert.match(cells[6], /^new$/);
+  // The unit-tested rows keep the column, empty.
+  assert.equal(texts(html, "tr.unit-row td").length, 3 * 6);
+  // Inherited: lsuv depends on general-relu, which was not reproduced.
+  assert.deepEqual(texts(html, "tr.claim-row .inherited"), [
+    "depends on claim #10, #25 (not reproduced)",
+  ]);
+  // The history chart draws each claim's baseline and its tolerance band and names the file.
+  assert.match(text, /4 run\(s\) from the run history \(reports\/history\.jsonl\)/);
+  assert.match(text, /Dashed line: the baseline's headline/);
+  // No baseline: no column, and a sentence saying why.
+  const none = indexPage(results, [], { baselinePath: "reports/baseline.json" });
+  assert.ok(!texts(none, "th").includes("vs baseline"));
+  assert.equal(texts(none, "td.vs-baseline").length, 0);
+  assert.match(
+    visibleText(none).replace(/\s+/g, " "),
+    /No baseline to compare with: none was found at reports\/baseline\.json, or it is not a results file of schema version 2.*1 inherited \(lsuv: depends on a claim not reproduced\)/,
+  );
+  assert.match(visibleText(none), /No history yet/);
+});
+
+Deno.test("baseline helpers: inherited only from a claim not reproduced, cells and summaries", () => {
+  const results = fixtureResults();
+  const lsuv = fixtureClaim("lsuv");
+  assert.deepEqual(inheritedFrom(lsuv, results.claims), [{
+    id: "general-relu",
+    claimNumbers: [10, 25],
+    verdict: "not reproduced",
+  }]);
+  assert.equal(
+    inheritedText(inheritedFrom(lsuv, results.claims), true),
+    `depends on claim <a href="general-relu.html">#10, #25</a> (not reproduced)`,
+  );
+  // A reproduced, a not-judged (quick) or a missing dependency passes nothing on.
+  const others = (verdict: string) =>
+    results.claims.map((c) => c.id === "general-relu" ? { ...c, verdict } as typeof c : c);
+  assert.deepEqual(inheritedFrom(lsuv, others("reproduced")), []);
+  assert.deepEqual(inheritedFrom(lsuv, others("not judged")), []);
+  assert.equal(inheritedFrom(lsuv, others("inconclusive")).length, 1);
+  assert.deepEqual(inheritedFrom(lsuv, results.claims.filter((c) => c.id !== "general-relu")), []);
+  assert.equal(compareRun(results, null), null);
+  assert.match(baselineCell(null), /—/);
+  // The same run as its own baseline: everything unchanged, nothing else counted.
+  const self = compareRun(results, results)!;
+  const summary = visibleText(`<html><body>${changesSummary(results, self)}</body></html>`);
+  assert.match(summary, /1 errored · 6 unchanged · 1 inherited/);
+  assert.doesNotMatch(summary, /regressed|new|Note/);
+});
+
+Deno.test("history chart: the baseline's headline as a line with its tolerance band", () => {
+  const lines = fixtureHistory();
+  const claim = {
+    id: "lsuv",
+    title: "#11 lsuv",
+    label: "epoch-3 eval accuracy",
+    unit: "accuracy",
+  };
+  const withBase = historyChart(
+    lines,
+    [{ ...claim, baseline: { median: 0.87, better: "higher", tolerance: 0.01 } }],
+    "reports/history.jsonl",
+  );
+  assert.equal(markElements(withBase, "rect", "rect"), 1);
+  assert.equal(markElements(withBase, "rule", "line"), 1);
+  const svg = renderPlot(withBase.panels[0].options);
+  assert.match(svg, /baseline: 87\.00%; the gate allows a move of 0\.01 \(down to 86\.00%\)/);
+  assert.match(withBase.caption, /\(reports\/history\.jsonl\)/);
+  assert.match(withBase.caption, /circle: full mode, triangle: quick mode/);
+  // Quick and full runs are told apart by the marker's shape.
+  assert.deepEqual(
+    (withBase.panels[0].options.symbol as { domain: string[] }).domain,
+    ["full", "quick"],
+  );
+  for (
+    const baseline of [undefined, null, {
+      median: -Infinity,
+      better: "higher" as const,
+      tolerance: 0.01,
+    }]
+  ) {
+    const chart = historyChart(lines, [{ ...claim, baseline }]);
+    assert.equal(markElements(chart, "rect", "rect"), 0);
+    assert.doesNotMatch(chart.caption, /Dashed line/);
+  }
+  assert.deepEqual(toleranceBand({ median: 0.87, better: "higher", tolerance: 0.01 }), {
+    y1: 0.87 - 0.01,
+    y2: 0.87,
+  });
+  assert.deepEqual(toleranceBand({ median: 2, better: "lower", tolerance: 0.5 }), {
+    y1: 2,
+    y2: 2.5,
+  });
+});
+
+Deno.test("quotes: the transcript as is, [bracketed] corrections styled apart, escaped", () => {
+  assert.equal(
+    quoteHtml("the gloro [Glorot] init, 845 [84.5%] & <b>"),
+    `the gloro <span class="editorial">[Glorot]</span> init, 845 <span class="editorial">[84.5%]</span> &amp; &lt;b&gt;`,
+  );
+  assert.equal(quoteHtml("no brackets"), "no brackets");
+  assert.equal(quoteHtml("[sic]"), `<span class="editorial">[sic]</span>`);
+  const results = fixtureResults();
+  const html = claimPage(fixtureClaim("general-relu"), results.meta, results.claims);
+  assert.deepEqual(texts(html, "blockquote .editorial"), ["[84.5%]"]);
+  assert.ok(visibleText(html).includes(fixtureClaim("general-relu").quote));
+  assert.deepEqual(texts(html, ".quote-note"), [
+    "speech-to-text transcript; [brackets] are our corrections",
+  ]);
+});
+
+Deno.test("claim pages: against the baseline, inherited verdicts and the claim's history", () => {
+  const results = fixtureResults();
+  const comparison = compareRun(results, fixtureBaseline(), "reports/baseline.json");
+  const context = { comparison, history: fixtureHistory(), historyPath: "reports/history.jsonl" };
+  const page = (id: string) => claimPage(fixtureClaim(id), results.meta, results.claims, context);
+  const lsuv = page("lsuv");
+  const text = visibleText(lsuv).replace(/\s+/g, " ");
+  assert.deepEqual(texts(lsuv, "#vs-baseline .status"), ["regressed"]);
+  assert.match(
+    text,
+    /The baseline \(a full run of 2026-11-20 09:00 UTC, commit fedcba9876\) had reproduced/,
+  );
+  assert.equal(texts(lsuv, "ul.gate-notes li").length, 9);
+  assert.match(text, /Inherited: depends on claim #10, #25 \(not reproduced\)/);
+  assert.match(lsuv, /Inherited: depends on claim <a href="general-relu\.html">/);
+  // The claim's own history panel, with the baseline's band.
+  const history = texts(lsuv, "section#history .panel-label");
+  assert.deepEqual(history, ["#11 lsuv"]);
+  assert.match(lsuv, /<section class="chart" id="history">[\s\S]*aria-label="rect"/);
+  assert.match(visibleText(page("schedules")), /This claim is not in the baseline/);
+  assert.doesNotMatch(visibleText(page("depth-survival")), /Inherited/);
+  // Without a baseline or history the page says so.
+  const bare = visibleText(
+    claimPage(fixtureClaim("lsuv"), results.meta, results.claims, {
+      baselinePath: "reports/baseline.json",
+    }),
+  ).replace(/\s+/g, " ");
+  assert.match(
+    bare,
+    /No baseline to compare with \(none at reports\/baseline\.json, or not schema 2\)/,
+  );
+  assert.match(bare, /No history of this claim yet/);
+});
+
+Deno.test("verdict reason: an incomplete claim says a look lacks runs", () => {
+  const c = { ...fixtureClaim("schedules"), verdict: "incomplete" as const };
+  assert.match(
+    verdictReason(c),
+    /^incomplete at 10 seeds: the next look needs runs the store lacks/,
+  );
+  assert.match(verdictReason(c), /#19 .* still open/);
+});
+
+Deno.test("chart sections: a wide panel is also drawn narrow for phones; others once", () => {
+  const wide = chartSection(lossChart(runs()));
+  assert.equal([...wide.matchAll(/<svg[^>]*class="plot/g)].length, 2);
+  assert.match(wide, /<div class="variant-wide">/);
+  assert.match(
+    wide,
+    new RegExp(
+      `<div class="variant-narrow">(<figure[^>]*>[\\s\\S]*?)?<svg[^>]*width="${NARROW_WIDTH}"`,
+    ),
+  );
+  const half = chartSection(generalReluShapeChart());
+  assert.doesNotMatch(half, /variant-/);
+});
+
+Deno.test("renderReport: with a baseline and the history path, every page compares", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const results = fixtureResults();
+    await renderReport(dir, results, fixtureHistory(), {
+      baseline: fixtureBaseline(),
+      baselinePath: "reports/baseline.json",
+      historyPath: "reports/history.jsonl",
+    });
+    const index = await Deno.readTextFile(`${dir}/index.html`);
+    assert.equal(texts(index, "tr.claim-row td.vs-baseline").length, results.claims.length);
+    for (const c of results.claims) {
+      const html = await Deno.readTextFile(`${dir}/${c.id}.html`);
+      assert.match(html, /id="history"/, c.id);
+      assert.match(visibleText(html), /reports\/history\.jsonl/, c.id);
+    }
+    // No baseline: no column anywhere.
+    await renderReport(dir, results, [], { baseline: null });
+    assert.equal(texts(await Deno.readTextFile(`${dir}/index.html`), ".vs-baseline").length, 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -36,8 +36,38 @@ export interface RunSourceOptions {
   saveTo?: RunStore<RunRecord> | null;
   log?: (m: string) => void;
   signal?: AbortSignal;
+  /**
+   * Train only this shard's runs (`--shard i/n`): a run outside the partition that is not in the
+   * store is a {@link MissingRunError} (another shard trains it).
+   */
+  shard?: { index: number; count: number };
+  /** False: train nothing (`--no-train`, a merge): a run not in the store is missing. */
+  train?: boolean;
   /** Called after each run is available, with whether it came from the store. */
   onRun?: (e: { config: TrainConfig; seed: number; cached: boolean; seconds: number }) => void;
+}
+
+/** A run this process may not train (another shard's, or `--no-train`) and the store lacks. */
+export class MissingRunError extends Error {
+  override name = "MissingRunError";
+  constructor(readonly config: TrainConfig, readonly seed: number, why: string) {
+    super(`run not in the store (${why}): seed ${seed} of ${canonicalJson(config)}`);
+  }
+}
+
+/**
+ * The shard (1-based) a run belongs to among `count`: a hash of its canonical config and seed, so
+ * every shard of a matrix agrees without talking, and a config's seeds spread over the shards.
+ */
+export function shardOfRun(config: unknown, seed: number, count: number): number {
+  // FNV-1a (32-bit) over the text: fast, stable, no async crypto needed.
+  let h = 0x811c9dc5;
+  const text = `${canonicalJson(config)}#${seed}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return (h % count) + 1;
 }
 
 /** Where the bench runner gets training runs (a {@link RunSource}, or a fake in tests). */
@@ -128,6 +158,12 @@ export class RunSource implements RunProvider {
         seconds: (performance.now() - started) / 1000,
       });
       return stored;
+    }
+    if (this.#o.train === false) throw new MissingRunError(config, seed, "--no-train");
+    const shard = this.#o.shard;
+    if (shard && shardOfRun(config, seed, shard.count) !== shard.index) {
+      const owner = shardOfRun(config, seed, shard.count);
+      throw new MissingRunError(config, seed, `shard ${owner}/${shard.count} trains it`);
     }
     const record = await this.#train(config, seed);
     if (target && key) await target.put(key, record);

@@ -12,6 +12,7 @@ import { claim as depthSurvival } from "../../benches/depth_survival.ts";
 import { claim as generalRelu } from "../../benches/general_relu.ts";
 import { claim as inputNormalization } from "../../benches/input_normalization.ts";
 import { claim as layernorm } from "../../benches/layernorm.ts";
+import { claim as lrFinder } from "../../benches/lr_finder.ts";
 import { claim as lsuv } from "../../benches/lsuv.ts";
 import { claim as moments } from "../../benches/moments.ts";
 import { claim as optimizers } from "../../benches/optimizers.ts";
@@ -27,6 +28,7 @@ export const CLAIMS: ReadonlyMap<string, Claim> = new Map(
     generalRelu,
     inputNormalization,
     layernorm,
+    lrFinder,
     lsuv,
     moments,
     optimizers,

@@ -224,6 +224,8 @@ ${
         plan: lookPlan({ seeds }),
         runs,
         log: write,
+        data: loadData,
+        signal: abort.signal,
         configs: configInput === undefined ? undefined : { [claim.id]: configInput },
       });
       if (abort.signal.aborted) {

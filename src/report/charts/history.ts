@@ -1,6 +1,7 @@
 /**
  * The history trend (the bench's history lines): each claim's headline (the median over seeds)
- * over past runs, coloured by verdict, shaped by mode (full or quick), one small panel per claim.
+ * over past runs, coloured by verdict, shaped by mode (full or quick), one small panel per claim,
+ * with the baseline's headline as a line and the band its tolerance allows on the worse side.
  * Lines written before results schema 2 have pass/fail verdicts; they plot in the same colours
  * as reproduced / not reproduced.
  *
@@ -10,7 +11,7 @@
 import * as Plot from "@observablehq/plot";
 import type { HistoryLine } from "../../bench/history.ts";
 import { formatValue } from "../../verdict/sentence.ts";
-import type { Chart, Panel } from "../plot.ts";
+import { type Chart, HALF, type Panel } from "../plot.ts";
 
 /** Verdict colours shared by badges and charts (old pass/fail lines as reproduced / not). */
 export const VERDICT_COLORS: Record<string, string> = {
@@ -18,6 +19,7 @@ export const VERDICT_COLORS: Record<string, string> = {
   "not reproduced": "#d62728",
   "inconclusive": "#d98b00",
   "not judged": "#4f6478",
+  "incomplete": "#8a6fb0",
   "error": "#7f7f7f",
   "pass": "#2ca02c",
   "fail": "#d62728",
@@ -69,31 +71,64 @@ export interface HistoryClaim {
   /** The headline's label ("epoch-3 eval accuracy") and unit. */
   label: string;
   unit: string;
+  /** The baseline's headline for this claim, or null (no baseline, or not in it). */
+  baseline?: BaselineHeadline | null;
+}
+
+/** A claim's headline in the baseline, with the gate's tolerance on it. */
+export interface BaselineHeadline {
+  median: number;
+  better: "higher" | "lower";
+  tolerance: number;
+}
+
+/** The band the gate allows around the baseline: from its median to the worse limit. */
+export function toleranceBand(b: BaselineHeadline): { y1: number; y2: number } {
+  return b.better === "higher"
+    ? { y1: b.median - b.tolerance, y2: b.median }
+    : { y1: b.median, y2: b.median + b.tolerance };
 }
 
 function when(p: HistoryPoint): string {
   return Number.isNaN(p.date.getTime()) ? "" : `, ${p.date.toISOString().slice(0, 16)}`;
 }
 
-/** Small multiples: one panel per claim, its headline per run (x: run number). */
+/**
+ * Small multiples: one panel per claim, its headline per run (x: run number), the baseline's
+ * headline and tolerance band behind it. `historyPath` (where the lines were read) goes into the
+ * caption.
+ */
 export function historyChart(
   lines: readonly HistoryLine[],
   claims: readonly HistoryClaim[],
+  historyPath?: string,
 ): Chart {
+  const runs = Math.max(1, lines.length);
   const panels: Panel[] = claims.map((claim) => {
     const points = claimHistory(lines, claim.id);
     const finite = points.filter((p) => Number.isFinite(p.value));
     const missing = points.filter((p) => !Number.isFinite(p.value));
     const label = claim.label.length > 34 ? claim.label.slice(0, 33) + "…" : claim.label;
+    const base = claim.baseline && Number.isFinite(claim.baseline.median) ? claim.baseline : null;
+    const fmt = (v: number) => formatValue(v, claim.unit);
+    const baseTitle = base
+      ? `baseline: ${fmt(base.median)}; the gate allows a move of ${base.tolerance} ` +
+        `(${base.better === "higher" ? "down" : "up"} to ${
+          fmt(
+            base.better === "higher" ? base.median - base.tolerance : base.median + base.tolerance,
+          )
+        })`
+      : "";
     return {
       label: claim.title,
       options: {
-        width: 350,
-        height: 190,
+        // One claim (its own page) gets a half-width panel; small multiples are smaller.
+        width: claims.length === 1 ? HALF : 350,
+        height: claims.length === 1 ? 240 : 190,
         marginLeft: 60,
         x: {
           label: "run",
-          domain: [0.5, Math.max(1, lines.length) + 0.5],
+          domain: [0.5, runs + 0.5],
           ticks: runTicks(lines.length),
           tickFormat: "d",
         },
@@ -110,6 +145,25 @@ export function historyChart(
         symbol: { domain: ["full", "quick"], range: ["circle", "triangle"] },
         marks: [
           Plot.frame({ stroke: "#ddd" }),
+          ...(base
+            ? [
+              Plot.rect([toleranceBand(base)], {
+                x1: 0.5,
+                x2: runs + 0.5,
+                y1: "y1",
+                y2: "y2",
+                fill: "#8fb3d9",
+                fillOpacity: 0.25,
+                title: () => baseTitle,
+              }),
+              Plot.ruleY([base.median], {
+                stroke: "#4a6f96",
+                strokeDasharray: "5,3",
+                strokeWidth: 1.5,
+                title: () => baseTitle,
+              }),
+            ]
+            : []),
           Plot.line(finite, { x: "run", y: "value", stroke: "#bbb" }),
           Plot.dot(finite, {
             x: "run",
@@ -140,11 +194,18 @@ export function historyChart(
   return {
     id: "history",
     title: "History: headline per run",
-    caption: `${lines.length} run(s) from the run history, oldest first. Each panel: the claim's ` +
+    caption:
+      `${lines.length} run(s) from the run history${
+        historyPath ? ` (${historyPath})` : ""
+      }, oldest first. Each panel: the claim's ` +
       "headline (median over seeds). Colour: verdict (green reproduced, red not reproduced, " +
-      "amber inconclusive, blue-grey not judged, grey error; older pass/fail runs as green/red); " +
+      "amber inconclusive, blue-grey not judged, purple incomplete, grey error; older pass/fail runs as green/red); " +
       "circle: full mode, triangle: quick mode (1 seed); “lost”: the median run diverged; " +
-      "“n/a”: no value.",
+      "“n/a”: no value." +
+      (claims.some((c) => c.baseline && Number.isFinite(c.baseline.median))
+        ? " Dashed line: the baseline's headline; shaded: the move its tolerance allows in the " +
+          "worse direction (the CI gate fails a shared seed that moves further)."
+        : ""),
     panels,
     columns: 3,
   };

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { LessonNumber, MetricInfo, TrainMetric } from "../../bench/contract.ts";
+import type { LessonFigure, LessonNumber, MetricInfo, TrainMetric } from "../../bench/contract.ts";
 import type { TrainRun } from "../../bench/evidence.ts";
 import type { HistoryLine } from "../../bench/history.ts";
 import { metricInfo, trainMetric } from "../../bench/metrics.ts";
@@ -172,6 +172,8 @@ interface ClaimSpec {
   lessonNotes?: string[];
   findings?: string;
   dependsOn?: string[];
+  /** Lesson figures the claim declares. */
+  figures?: LessonFigure[];
   configs: Record<string, TrainSpec | ProbeSpec>;
   metrics?: Record<string, TrainMetric>;
   checks: CheckSpec[];
@@ -293,6 +295,7 @@ export function buildClaim(spec: ClaimSpec, plan: LookPlan = FIXTURE_PLAN): Clai
     lessonNotes: spec.lessonNotes ?? [],
     findings: spec.findings ?? null,
     dependsOn: spec.dependsOn ?? [],
+    figures: spec.figures ?? [],
     mode,
     configs,
     metrics,
@@ -348,7 +351,7 @@ function claimSpecs(mode: "full" | "quick"): ClaimSpec[] {
       id: "depth-survival",
       title: "50 random layers: randn blows up, Kaiming survives",
       source: "nb 11 cells 9–20",
-      quote: "the Glorot initialization keeps it around one",
+      quote: "the gloro [Glorot] initialization keeps it around one",
       claimNumbers: [1, 2, 3, 4, 5],
       lesson: [{
         claim: 3,
@@ -417,7 +420,8 @@ function claimSpecs(mode: "full" | "quick"): ClaimSpec[] {
       id: "general-relu",
       title: "GeneralRelu with leaky Kaiming beats ReLU; activations stay alive",
       source: "nb 11 cell 97 (11-D)",
-      quote: "look at that, we're up to an accuracy of 87%",
+      quote: "we were at 845 [84.5%] after one epoch … look at that, we're up to an accuracy " +
+        "of 87%",
       claimNumbers: [10, 25],
       lesson: [
         {
@@ -429,6 +433,7 @@ function claimSpecs(mode: "full" | "quick"): ClaimSpec[] {
         { claim: 10, label: "nb 11 cell 83, ReLU", value: 0.853, subject: evalAt("relu", 3) },
       ],
       lessonNotes: ["GeneralReLU re-runs 0.872–0.875"],
+      figures: ["general-relu-shape"],
       findings: "Seeds 1 and 4 diverge in the second epoch (a non-finite loss at lr 0.2); they " +
         "rank below every trained seed.",
       configs: {
@@ -811,4 +816,49 @@ export function fixtureHistory(): HistoryLine[] {
     ),
   });
   return [...old, current(fixtureQuickResults()), current(results)];
+}
+
+/**
+ * A baseline for the fixture results, built to exercise every row of the comparison: lsuv's
+ * seeds were 5 points better (regressed now), input-normalization was not reproduced (improved
+ * now), schedules is not in it (new), one claim is only in the baseline, moments errs now, and
+ * the trainer's code differs (an environment note).
+ */
+export function fixtureBaseline(): Results {
+  const results = fixtureResults();
+  const claims = results.claims
+    .filter((c) => c.id !== "schedules")
+    .map((c): ClaimResult => {
+      if (c.id === "lsuv") {
+        const key = subjectKey(c.headline.subject);
+        return {
+          ...c,
+          headline: { ...c.headline, median: c.headline.median + 0.05 },
+          configs: c.configs.map((x) =>
+            x.name !== c.headline.subject.config ? x : {
+              ...x,
+              runs: x.runs.map((r) =>
+                r.values[key] === undefined
+                  ? r
+                  : { ...r, values: { ...r.values, [key]: r.values[key] + 0.05 } }
+              ),
+            }
+          ),
+        };
+      }
+      if (c.id === "input-normalization") return { ...c, verdict: "not reproduced" };
+      if (c.id === "moments") return { ...c, verdict: "reproduced", error: null };
+      return c;
+    });
+  const retired = { ...results.claims[0], id: "retired-claim", title: "A claim since removed" };
+  return {
+    meta: {
+      ...results.meta,
+      date: "2026-11-20T09:00:00.000Z",
+      commit: "fedcba9876543210fedcba9876543210fedcba98",
+      codeIdentity: "0ldc0de0123456789abcdef0123456789abcdef0",
+      claimSet: [...claims.map((c) => c.id), retired.id],
+    },
+    claims: [...claims, retired],
+  };
 }

@@ -157,6 +157,7 @@ export const claim: Claim<LrFinderConfig> = {
       params: c,
       // Each seed trains ~50 batches: the first look's 6 seeds, not the 20 of a tensor probe.
       seeds: 6,
+      needsData: true,
       metrics: {
         lrAtMinLoss: { label: "lr at the minimum loss", unit: "value" },
         minLoss: { label: "minimum training loss", unit: "value" },

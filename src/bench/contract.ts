@@ -82,6 +82,8 @@ export interface ProbeSubject {
    * that trains (the LR finder) declares fewer.
    */
   seeds?: number;
+  /** The probe trains on Fashion-MNIST (`ctx.data()`): the browser asks the reader for it. */
+  needsData?: boolean;
   run(ctx: ProbeContext): Promise<ProbeResult>;
 }
 

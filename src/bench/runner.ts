@@ -112,6 +112,20 @@ interface RunData {
   probe: Record<string, number> | null;
 }
 
+/** A run starting or done, for progress displays. */
+export interface RunProgress {
+  phase: "start" | "done";
+  /** 1-based position among the runs this look gets, and their count. */
+  index: number;
+  total: number;
+  label: string;
+  seed: number;
+  claims: string[];
+  kind: "train" | "probe";
+  /** Seconds it took (done only); a stored run takes well under one. */
+  seconds?: number;
+}
+
 /** A run a look needed but could not get (another shard's, or `--no-train`). */
 export interface MissingRun {
   label: string;
@@ -179,6 +193,8 @@ export interface RunClaimsOptions {
   signal?: AbortSignal;
   /** Filled with the runs a look needed but could not get (shards, `--no-train`). */
   missing?: MissingRun[];
+  /** Called when a run starts and when it is done (progress displays). */
+  onProgress?: (e: RunProgress) => void;
   /** Config input per claim id instead of the claim's defaults (the browser's re-run panel). */
   configs?: Record<string, unknown>;
 }
@@ -346,6 +362,15 @@ class RunTable {
     for (const job of jobs) {
       k++;
       const t0 = performance.now();
+      const event = {
+        index: k,
+        total: jobs.length,
+        label: job.subject.label,
+        seed: job.seed,
+        claims: job.owners.map((s) => s.claim.id),
+        kind: job.subject.kind,
+      };
+      this.#o.onProgress?.({ phase: "start", ...event });
       try {
         const data = await this.#one(job.subject, job.seed);
         if (!this.#runs.has(job.id)) this.#runs.set(job.id, new Map());
@@ -368,6 +393,7 @@ class RunTable {
       }
       const seconds = (performance.now() - t0) / 1000;
       for (const s of job.owners) s.seconds += seconds / job.owners.length;
+      this.#o.onProgress?.({ phase: "done", ...event, seconds });
       if (job.subject.kind === "train") {
         log(
           `  [${k}/${jobs.length}] ${job.subject.label}, seed ${job.seed} ` +

@@ -40,10 +40,11 @@ export function summaryRows(results: Results, gate: GateReport | null): SummaryR
     .map((c) => {
       const unit = c.metrics[c.headline.subject.metric]?.unit ?? "value";
       const check = headlineCheck(c);
+      // A bound too few seeds cannot place is ±∞ (not a lost run).
+      const bound = (v: number) =>
+        v === -Infinity ? "−∞" : v === Infinity ? "+∞" : formatValue(v, unit);
       const interval = check && check.kind !== "any-of" && check.judged.interval
-        ? `[${formatValue(check.judged.interval[0], unit)}, ${
-          formatValue(check.judged.interval[1], unit)
-        }]`
+        ? `[${bound(check.judged.interval[0])}, ${bound(check.judged.interval[1])}]`
         : "–";
       const g = gate?.rows.find((r) => r.id === c.id);
       return {

@@ -36,6 +36,7 @@ import { RunStore } from "../store/run_store.ts";
 import { type RunRecord, RunRecordSchema, RunSource } from "../store/run_source.ts";
 import { describePlan, lookPlan } from "../verdict/plan.ts";
 import { parseFlags } from "./args.ts";
+import { ProgressDisplay, stderrSink } from "./progress.ts";
 import { useCachedTuning } from "./tuning.ts";
 import { EXIT, runMain, UsageError } from "./run_main.ts";
 import { mergeOnlyRun, removeStalePages } from "./bench_output.ts";
@@ -145,7 +146,9 @@ async function main(args: string[]): Promise<number> {
   const shard = flags.shard
     ? { index: Number(flags.shard.split("/")[0]), count: Number(flags.shard.split("/")[1]) }
     : undefined;
-  const log = (m: string) => flags.quiet || console.error(m);
+  // Progress: a bar over the runs on a TTY, plain lines and a heartbeat off one; --quiet: none.
+  const display = flags.quiet ? null : new ProgressDisplay(stderrSink());
+  const log = (m: string) => display?.log(m);
   const { listClaimFiles } = await import("../bench/registry.ts");
   const known = (await listClaimFiles(new URL("../../benches/", import.meta.url))).map((c) => c.id);
   const only = flags.only?.split(",");
@@ -217,6 +220,7 @@ async function main(args: string[]): Promise<number> {
       log,
       data,
       signal: interrupt.signal,
+      onProgress: (e) => display?.event(e),
       provenance: {
         shard: shard ?? null,
         driver: driver ? `${driver.package} ${driver.version}` : null,
@@ -238,6 +242,7 @@ async function main(args: string[]): Promise<number> {
     throw err;
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
+    display?.close();
   }
   if (loaded.data) {
     datasetInfo = (await loaded.data).info;

@@ -56,9 +56,10 @@ export function lookPlan(o: { maxSeeds?: number; seeds?: number } = {}): LookPla
 /** "6 → 10 → 20 seeds, α = 0.05 per check (0.0167 per look)". */
 export function describePlan(p: LookPlan): string {
   const looks = p.looks.join(" → ");
+  const seeds = p.looks.length === 1 && p.looks[0] === 1 ? "seed" : "seeds";
   const per = p.looks.length > 1 ? ` (${round(p.alphaPerLook)} per look, Bonferroni)` : "";
   const fixed = p.source === "fixed-seeds" ? "; fixed count, one look" : "";
-  return `${looks} seeds, α = ${p.alpha} per check${per}${fixed}`;
+  return `${looks} ${seeds}, α = ${p.alpha} per check${per}${fixed}`;
 }
 
 function round(v: number): string {

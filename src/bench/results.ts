@@ -179,10 +179,17 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   await Deno.rename(temp, path);
 }
 
-/** Validates and writes `results` to `path` atomically. */
-export async function writeResults(path: string, results: Results): Promise<void> {
+/**
+ * Validates and writes `results` to `path` atomically: indented for reading, or compact (the
+ * committed baseline: a third of the size, and nobody reads its diff).
+ */
+export async function writeResults(
+  path: string,
+  results: Results,
+  o: { compact?: boolean } = {},
+): Promise<void> {
   ResultsSchema.parse(results);
-  await writeAtomic(path, stringifyResults(results, 1) + "\n");
+  await writeAtomic(path, stringifyResults(results, o.compact ? undefined : 1) + "\n");
 }
 
 /** Parses results text; problems are DataErrors naming `path` and what to do. */

@@ -305,7 +305,7 @@ async function main(args: string[]): Promise<number> {
       console.error("claimbench: --update-baseline refused: a claim errored");
       return EXIT.error;
     }
-    await writeResults(flags.baseline, results);
+    await writeResults(flags.baseline, results, { compact: true });
     console.error(`claimbench: baseline written to ${flags.baseline}`);
   }
   const missingRuns = results.meta.missingRuns ?? [];

@@ -436,6 +436,8 @@ Deno.test("describeFailure: exit codes and messages per error kind", () => {
     data: 4,
     regressed: 5,
     store: 6,
+    incomplete: 7,
+    interrupted: 130,
   });
 });
 
@@ -543,21 +545,13 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cli bench: killed (SIGKILL) mid-run and re-run, results equal an uninterrupted run",
+  name: "cli bench: killed (SIGKILL) at two points and re-run, results equal an uninterrupted run",
   ignore: noGpu || !(await hasDataset()),
   fn: () =>
     withTemp(async (dir) => {
-      // default-init: 1 epoch per run, seconds each; 3 seeds so the kill lands mid-run.
-      const args = ["--only", "default-init", "--seeds", "3", "--quiet"];
-      const killed = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", BENCH_CLI, ...args, "--runs", `${dir}/k`, "--out", `${dir}/k-out`],
-        cwd: REPO,
-        env: childEnv(),
-        clearEnv: true,
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
+      // default-init: 1 epoch per run, seconds each; 4 seeds so both kills land mid-run: once
+      // after the first stored run (during the second), once during the third, while it trains.
+      const args = ["--only", "default-init", "--seeds", "4", "--quiet"];
       const runsDir = `${dir}/k/runs`;
       const stored = async () => {
         try {
@@ -568,12 +562,28 @@ Deno.test({
           return 0;
         }
       };
-      const deadline = Date.now() + 120_000;
-      while ((await stored()) < 1 && Date.now() < deadline) await delay(100);
-      killed.kill("SIGKILL");
-      await killed.status;
+      const killAfter = async (runs: number) => {
+        const bench = new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", BENCH_CLI, ...args, "--runs", `${dir}/k`, "--out", `${dir}/k-out`],
+          cwd: REPO,
+          env: childEnv(),
+          clearEnv: true,
+          stdin: "null",
+          stdout: "null",
+          stderr: "null",
+        }).spawn();
+        const deadline = Date.now() + 120_000;
+        while ((await stored()) < runs && Date.now() < deadline) await delay(100);
+        await delay(1500); // into the next run's training
+        bench.kill("SIGKILL");
+        await bench.status;
+      };
+      await killAfter(1);
+      const first = await stored();
+      assert.ok(first >= 1 && first < 4, `${first} runs stored before the first kill`);
+      await killAfter(first + 1);
       const kept = await stored();
-      assert.ok(kept >= 1 && kept < 3, `${kept} runs stored before the kill`);
+      assert.ok(kept > first && kept < 4, `${kept} runs stored before the second kill`);
       const resumed = await run(BENCH_CLI, [
         ...args,
         "--runs",
@@ -587,7 +597,7 @@ Deno.test({
       const a = await readResults(`${dir}/k-out/results.json`);
       const b = await readResults(`${dir}/w-out/results.json`);
       assert.equal(a.meta.runsReused, kept);
-      assert.equal(a.meta.runsTrained + a.meta.runsReused, 3);
+      assert.equal(a.meta.runsTrained + a.meta.runsReused, 4);
       const strip = (r: typeof a) =>
         r.claims.map((c) =>
           c.configs.map((x) =>

@@ -188,7 +188,9 @@ export function changesSummary(
  * and the first note (the rest on the claim's page, `page`).
  */
 export function baselineCell(row: GateRow | null, page?: string): string {
-  if (!row) return `<td class="vs-baseline"><span class="muted">—</span></td>`;
+  if (!row) {
+    return `<td class="vs-baseline card-hide" data-label="vs baseline"><span class="muted">—</span></td>`;
+  }
   const was = row.baselineVerdict
     ? `<div class="small">was ${esc(row.baselineVerdict)}, <span class="v">${
       esc(row.baselineEstimate)
@@ -203,7 +205,7 @@ export function baselineCell(row: GateRow | null, page?: string): string {
       page ? `<a href="${esc(page)}#vs-baseline">${rest} more</a>` : `${rest} more`
     }</div>`
     : "";
-  return `<td class="vs-baseline" data-status="${row.status}">${
+  return `<td class="vs-baseline" data-label="vs baseline" data-status="${row.status}">${
     statusChip(row.status)
   }${was}${first}${more}</td>`;
 }

@@ -74,7 +74,7 @@ import {
   type MomentsSeed,
   trainingConfigs,
 } from "./evidence.ts";
-import { badge, chartSection, esc, page, tableWrap, verdictClass } from "./html.ts";
+import { badge, boundsHtml, chartSection, esc, page, tableWrap, verdictClass } from "./html.ts";
 import type { Chart } from "./plot.ts";
 
 /** The file name of a claim's page, relative to the report directory. */
@@ -182,13 +182,13 @@ function v(text: string): string {
 }
 
 /** The cells of a leaf check's row after its statement: estimate, bounds, needs (as HTML). */
-function leafCells(claim: ClaimResult, c: JudgedLeafCheck): [string, string, string] {
+export function leafCells(claim: ClaimResult, c: JudgedLeafCheck): [string, string, string] {
   const unit = checkUnit(claim, c);
   const j = c.judged;
   const level = `<br><span class="muted small v">each at ${percent(j.confidence)}</span>`;
   const interval = (fmt: (x: number) => string) =>
     j.interval && j.n > 0
-      ? `${v(bound(j.interval[0], fmt))} to ${v(bound(j.interval[1], fmt))}${level}`
+      ? `${boundsHtml([bound(j.interval[0], fmt), bound(j.interval[1], fmt)])}${level}`
       : "—";
   const diff = (x: number) => formatDifference(x, unit);
   const estimate = (fmt: (x: number) => string) =>
@@ -236,7 +236,7 @@ function leafCells(claim: ClaimResult, c: JudgedLeafCheck): [string, string, str
 }
 
 function decisionCell(decision: string): string {
-  return `<td class="decision decision-${decision}">${esc(decision)}</td>`;
+  return `<td class="decision decision-${decision}" data-label="decision">${esc(decision)}</td>`;
 }
 
 function decidedCell(decidedAt: number | null, n: number | null): string {
@@ -254,7 +254,8 @@ function checkRows(claim: ClaimResult, c: JudgedCheck): string {
   if (c.kind === "any-of") {
     const n = Math.max(0, ...c.of.map((p) => p.judged.n));
     const head = `<tr class="check any-of" data-decision="${c.judged.decision}">
-<td>#${c.claim}</td><td colspan="4"><b>either</b> of the ${c.of.length} checks below ` +
+<td class="claim-no">#${c.claim}</td><td colspan="4" class="statement">` +
+      `<span class="narrow-only">#${c.claim} </span><b>either</b> of the ${c.of.length} checks below ` +
       `<span class="muted">(supported when any is, refuted when all are)</span></td>` +
       `${decisionCell(c.judged.decision)}${decidedCell(c.judged.decidedAt, n)}</tr>`;
     const parts = c.of.map((p) => leafRow(claim, p, vocab, "part"));
@@ -273,27 +274,28 @@ function leafRow(
   return `<tr class="${cls}" data-decision="${c.judged.decision}" title="${
     esc(checkSentence(c, vocab))
   }">
-<td>${cls === "part" ? "" : `#${c.claim}`}</td><td class="statement">${
-    cls === "part" ? "or: " : ""
-  }${
-    esc(checkStatement(c, vocab))
-  }</td><td class="n stat">${estimate}</td><td class="n stat">${bounds}</td><td>${needs}</td>${
-    decisionCell(c.judged.decision)
-  }${decidedCell(c.judged.decidedAt, c.judged.n)}</tr>`;
+<td class="claim-no">${cls === "part" ? "" : `#${c.claim}`}</td><td class="statement">${
+    cls === "part" ? "or: " : `<span class="narrow-only">#${c.claim} </span>`
+  }${esc(checkStatement(c, vocab))}</td><td class="n stat" data-label="estimate">${estimate}</td>` +
+    `<td class="n stat" data-label="bounds">${bounds}</td><td data-label="needs">${needs}</td>${
+      decisionCell(c.judged.decision)
+    }${decidedCell(c.judged.decidedAt, c.judged.n)}</tr>`;
 }
 
 function checksTable(claim: ClaimResult): string {
   if (claim.checks.length === 0) return "";
   const rows = claim.checks.map((c) => checkRows(claim, c)).join("\n");
-  return tableWrap(`<table class="checks">
-<tr><th>#</th><th>check</th><th class="n">estimate</th><th class="n">bounds</th><th>needs</th><th>decision</th><th>look</th></tr>
+  return tableWrap(`<table class="checks cards">
+<tr class="head"><th>#</th><th>check</th><th class="n">estimate</th><th class="n">bounds</th><th>needs</th><th>decision</th><th>look</th></tr>
 ${rows}
 </table>`) +
     `<p class="caption">Estimate: the median over seeds (comparisons: of the paired differences ` +
     `A − B by seed; rates: k/n), with a diverged or failed run ranked below every trained one. ` +
     `Bounds: one-sided, distribution-free (order statistics; Clopper–Pearson for rates), each ` +
-    `at the look's level. A check is supported when its bounds clear what it needs, refuted ` +
-    `when they lie wholly on the wrong side, and inconclusive otherwise.</p>`;
+    `at the look's level. A bound of ±∞ is a lost run (it ranks below every trained one, so a ` +
+    `difference against it is infinite) or too few seeds for a finite bound at that level. A ` +
+    `check is supported when its bounds clear what it needs, refuted when they lie wholly on ` +
+    `the wrong side, and inconclusive otherwise.</p>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,7 +386,7 @@ function headlineLine(claim: ClaimResult): string {
   return `<p class="headline">Headline (tracked in history and by the CI gate): <b>${
     esc(h.label)
   }</b>, median over seeds <b class="stat">${esc(h.value)}</b>${
-    h.bounds ? ` (${esc(h.bounds)}; ${esc(h.boundsNote ?? "")})` : ""
+    h.boundTexts ? ` (${boundsHtml(h.boundTexts)}; ${esc(h.boundsNote ?? "")})` : ""
   }.</p>`;
 }
 
@@ -410,15 +412,15 @@ function lessonSection(claim: ClaimResult): string {
     const where = p && !Number.isNaN(p.percentile)
       ? `<span class="percentile">${ordinal(p.percentile)} percentile</span> of our ${seeds(p.n)}`
       : "—";
-    return `<tr><td>#${l.claim}</td><td>${esc(l.label)}</td><td class="n">${
-      esc(formatValue(l.value, unit))
-    }</td><td>${
-      l.subject ? esc(subjectText(l.subject, vocab)) : "context only"
-    }</td><td>${where}</td></tr>`;
+    return `<tr><td class="claim-no">#${l.claim}</td><td class="statement">` +
+      `<span class="narrow-only">#${l.claim} </span>${esc(l.label)}</td><td class="n" ` +
+      `data-label="value">${esc(formatValue(l.value, unit))}</td><td data-label="a value of">${
+        l.subject ? esc(subjectText(l.subject, vocab)) : "context only"
+      }</td><td data-label="among our seeds">${where}</td></tr>`;
   });
   const table = rows.length
-    ? tableWrap(`<table class="lesson">
-<tr><th>#</th><th>the lesson reported</th><th class="n">value</th><th>a value of</th><th>among our seeds</th></tr>
+    ? tableWrap(`<table class="lesson cards">
+<tr class="head"><th>#</th><th>the lesson reported</th><th class="n">value</th><th>a value of</th><th>among our seeds</th></tr>
 ${rows.join("\n")}
 </table>`)
     : "";
@@ -439,20 +441,21 @@ function comparisonsSection(claim: ClaimResult): string {
   const rows = claim.comparisons.map((c) => {
     const check = leaves.find((x) => x.id === c.check);
     const p = c.pAGreater;
-    return `<tr><td>${check ? `#${check.claim}` : ""}</td><td>P(${
-      esc(vocab.config(c.a.config))
-    } > ${esc(vocab.config(c.b.config))}) on ${
+    const number = check ? `#${check.claim}` : "";
+    return `<tr><td class="claim-no">${number}</td><td class="statement">${
+      number ? `<span class="narrow-only">${number} </span>` : ""
+    }P(${esc(vocab.config(c.a.config))} > ${esc(vocab.config(c.b.config))}) on ${
       esc(metricText(c.a, vocab))
-    }</td><td class="n stat">${
+    }</td><td class="n stat" data-label="estimate">${
       p.n > 0 ? v(`${p.k}/${p.n} = ${p.estimate.toFixed(2)}`) : "—"
-    }</td><td class="n stat">${
+    }</td><td class="n stat" data-label="95% interval">${
       p.n > 0 ? `${v(p.interval[0].toFixed(2))} to ${v(p.interval[1].toFixed(2))}` : "—"
     }</td></tr>`;
   });
   return `<h2>Comparisons</h2>
 ${
-    tableWrap(`<table class="comparisons">
-<tr><th>#</th><th>probability A beats B on the same seed</th><th class="n">estimate</th><th class="n">95% interval</th></tr>
+    tableWrap(`<table class="comparisons cards">
+<tr class="head"><th>#</th><th>probability A beats B on the same seed</th><th class="n">estimate</th><th class="n">95% interval</th></tr>
 ${rows.join("\n")}
 </table>`)
   }
@@ -478,7 +481,7 @@ function expectedMaxSection(claim: ClaimResult): string {
 // Configs and their seeds
 
 /** The subjects of a config that the claim reads (checks, headline, lesson), in order. */
-function configSubjects(claim: ClaimResult, config: string): Subject[] {
+export function configSubjects(claim: ClaimResult, config: string): Subject[] {
   const all = [
     ...claim.checks.flatMap((c) => subjectsOf(c)),
     claim.headline.subject,
@@ -529,8 +532,9 @@ function configSection(claim: ClaimResult, config: ConfigResult, label: string):
   const subjects = configSubjects(claim, config.name);
   const d = config.divergence;
   const lost = d.n > 0
-    ? `${d.k} of ${d.n} seeds lost (diverged or failed; 95% interval ${percent(d.interval[0])} ` +
-      `to ${percent(d.interval[1])})`
+    ? `${d.k} of ${d.n} seeds lost (diverged or failed; 95% interval ${
+      boundsHtml([percent(d.interval[0]), percent(d.interval[1])])
+    })`
     : "no seeds ran";
   const setup = config.kind === "train" ? setupLine(config.config) : null;
   const head = subjects.map((s) => `<th class="n">${esc(metricText(s, vocab))}</th>`).join("");
@@ -551,7 +555,7 @@ function configSection(claim: ClaimResult, config: ConfigResult, label: string):
 <h3>${esc(label)}</h3>
 <p class="muted small">${config.kind === "train" ? "training config" : "probe (no training)"} · ${
     seeds(config.runs.length)
-  } · ${esc(lost)}${setup ? `<br>${esc(setup)}` : ""}</p>
+  } · ${lost}${setup ? `<br>${esc(setup)}` : ""}</p>
 ${
     rows.length
       ? tableWrap(`<table class="seeds">

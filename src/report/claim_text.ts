@@ -100,11 +100,16 @@ export function decidingCheck(
 
 /** The headline estimate as shown: median in its unit, and the deciding check's bounds if any. */
 export interface HeadlineEstimate {
-  /** "epoch-3 eval accuracy of GeneralReLU + Kaiming(0.1)". */
+  /**
+   * The headline's subject from its typed fields: "eval accuracy after epoch 3 of GeneralReLU +
+   * Kaiming(0.1)" (the claim's free-text headline label may already name the config).
+   */
   label: string;
   value: string;
   /** "86.40% to 87.50%" (one-sided bounds at the look's level), or null. */
   bounds: string | null;
+  /** The two bounds of `bounds` as shown ("86.40%", "+∞"), or null. */
+  boundTexts: [string, string] | null;
   /** "each bound at 97.5%, 6 seeds", or null. */
   boundsNote: string | null;
 }
@@ -117,14 +122,17 @@ export function headlineEstimate(claim: ClaimResult): HeadlineEstimate {
   const check = decidingCheck(claim);
   const interval = check?.judged.interval ?? null;
   const known = interval !== null && interval.every((v) => !Number.isNaN(v));
+  const boundTexts: [string, string] | null = known
+    ? [
+      bound(interval[0], (v) => formatValue(v, unit)),
+      bound(interval[1], (v) => formatValue(v, unit)),
+    ]
+    : null;
   return {
-    label: `${h.label} of ${vocab.config(h.subject.config)}`,
+    label: subjectText(h.subject, vocab),
     value: stat(h.median, unit),
-    bounds: known
-      ? `${bound(interval[0], (v) => formatValue(v, unit))} to ${
-        bound(interval[1], (v) => formatValue(v, unit))
-      }`
-      : null,
+    bounds: boundTexts ? `${boundTexts[0]} to ${boundTexts[1]}` : null,
+    boundTexts,
     boundsNote: known && check
       ? `bounds of check #${check.claim}, each at ${(check.judged.confidence * 100).toFixed(1)}%, ${
         seeds(check.judged.n)
@@ -196,10 +204,15 @@ export function dateToMinute(iso: string): string {
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
-/** A commit shortened to 10 hex digits, any suffix ("-dirty") kept. */
+/**
+ * A commit or code identity shortened to 10 hex digits, any suffix ("-dirty") and hash prefix
+ * ("sha256:") kept.
+ */
 export function shortCommit(commit: string): string {
-  const hex = /^[0-9a-f]{11,}/i.exec(commit);
-  return hex ? commit.slice(0, 10) + commit.slice(hex[0].length) : commit;
+  const prefix = /^[a-z0-9]+:/i.exec(commit)?.[0] ?? "";
+  const rest = commit.slice(prefix.length);
+  const hex = /^[0-9a-f]{11,}/i.exec(rest);
+  return hex ? prefix + rest.slice(0, 10) + rest.slice(hex[0].length) : commit;
 }
 
 /** The seed plan in words: the look plan, or quick mode's single seed. */

@@ -38,6 +38,13 @@ export function badge(verdict: string): string {
   return `<span class="badge badge-${verdictClass(verdict)}">${esc(verdict)}</span>`;
 }
 
+/** An interval's bounds, "lo to hi", each unbreakable and findable (class `bound`). */
+export function boundsHtml(bounds: readonly [string, string]): string {
+  return `<span class="v">${
+    bounds.map((b) => `<span class="bound">${esc(b)}</span>`).join(" to ")
+  }</span>`;
+}
+
 /** A table inside a wrapper that scrolls sideways on a narrow screen (the page never does). */
 export function tableWrap(table: string): string {
   return `<div class="table-wrap">${table}</div>`;
@@ -69,7 +76,8 @@ th { background: #f3f3f3; font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .v, .nums { white-space: nowrap; }
 td.claim { min-width: 11em; max-width: 20em; }
-td.estimate { min-width: 8em; max-width: 14em; }
+td.estimate { min-width: 10em; max-width: 16em; }
+td.lesson-cell { max-width: 16em; }
 td.reason { min-width: 14em; max-width: 30em; }
 td.verdict-cell { min-width: 13em; max-width: 24em; }
 td.verdict-cell .reason { font-size: 13.5px; margin-top: 3px; }
@@ -109,6 +117,7 @@ figure { margin: 0; }
 .panel svg, .panel figure { max-width: 100%; height: auto; }
 section.chart svg { max-width: 100%; height: auto; }
 .variant-narrow { display: none; }
+.narrow-only { display: none; }
 .status { display: inline-block; padding: 0 7px; border-radius: 4px; font-size: 12.5px;
   font-weight: 600; border: 1px solid #cfcfcf; white-space: nowrap; background: #f6f6f6;
   color: var(--muted); }
@@ -138,6 +147,24 @@ dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywh
 .rerun-controls fieldset { border: 1px solid var(--line); border-radius: 4px; padding: 4px 10px; }
 .rerun-controls button { font: inherit; padding: 4px 14px; }
 .rerun-log { max-height: 14em; overflow-y: auto; }
+.arrow { color: var(--muted); padding: 0 2px; }
+td.changed { background: #fff1cc; font-weight: 600; }
+tr.outcome-changed td { background: #fdeeee; }
+tr.decision-changed td.statement { border-left: 3px solid var(--inconclusive); }
+.called-out { color: #8a4b00; font-weight: 600; }
+.changed-summary { font-weight: 600; }
+.delta { font-weight: 600; font-variant-numeric: tabular-nums; }
+.delta-better { color: var(--reproduced); }
+.delta-worse { color: var(--not-reproduced); }
+h4 { font-size: 15px; margin: 16px 0 2px; }
+h4.sub { color: var(--muted); font-weight: 600; margin-top: 14px; }
+section.claim-diff { margin-top: 28px; }
+section.claim-diff + section.claim-diff { border-top: 1px solid var(--line); }
+td.verdict-pair { white-space: nowrap; }
+table.seed-diffs th[colspan] { text-align: center; border-bottom: 0; }
+ul.env-notes { margin: 8px 0; padding: 8px 12px 8px 30px; background: #fdf5e6; overflow-wrap: anywhere;
+  border: 1px solid #ecd29e; border-radius: 6px; }
+.status-gone { color: var(--muted); }
 footer { margin-top: 48px; font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
 @media (max-width: 720px) {
   main { padding: 12px 14px 48px; }
@@ -147,6 +174,22 @@ footer { margin-top: 48px; font-size: 13px; color: var(--muted); overflow-wrap: 
   .variant-narrow { display: block; }
   dl.meta { grid-template-columns: minmax(0, 1fr); }
   dl.meta dd { margin-bottom: 6px; }
+  /* Tables marked "cards" become one card per row: a phone reads the verdict and the decision
+     without scrolling the table sideways. */
+  table.cards, table.cards tbody { display: block; }
+  table.cards tr { display: flex; flex-direction: column; padding: 8px 0;
+    border-bottom: 1px solid var(--line); }
+  table.cards tr.head, table.cards td.claim-no, table.cards .card-hide { display: none; }
+  table.cards td { display: block; border: 0; padding: 1px 0; min-width: 0; max-width: none;
+    text-align: left; order: 2; }
+  table.cards td[data-label]::before { content: attr(data-label) ": "; color: var(--muted);
+    font-size: 13px; font-weight: normal; }
+  table.cards .narrow-only { display: inline; }
+  table.cards td.claim { order: 0; font-size: 16px; }
+  table.cards td.verdict-cell { order: 1; margin: 2px 0 4px; white-space: normal; }
+  table.cards tr.part { padding-left: 20px; }
+  table.cards tr.part td { padding-left: 0; }
+  table.cards td.statement { font-weight: 600; }
 }
 `;
 

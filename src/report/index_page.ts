@@ -30,10 +30,11 @@ import {
   lessonOrder,
   metricOf,
   planText,
+  sameSubject,
   shortCommit,
   verdictReason,
 } from "./claim_text.ts";
-import { badge, chartSection, esc, page, tableWrap } from "./html.ts";
+import { badge, boundsHtml, chartSection, esc, page, tableWrap } from "./html.ts";
 import { UNIT_TESTED_CLAIMS, unitTestedRow } from "./unit_tested.ts";
 
 /** The claims in lesson order (by their first claim number; ties keep the results' order). */
@@ -43,9 +44,17 @@ export function lessonOrdered(claims: readonly ClaimResult[]): ClaimResult[] {
     .map(({ c }) => c);
 }
 
-/** The lesson's first labelled number, in its metric's unit. */
+/**
+ * The lesson's number beside our estimate: the one on the headline's subject (same config, metric
+ * and epoch) where the lesson has one, else its first labelled number; in its metric's unit.
+ */
+export function lessonNumber(c: ClaimResult): ClaimResult["lesson"][number] | null {
+  return c.lesson.find((x) => x.subject && sameSubject(x.subject, c.headline.subject)) ??
+    c.lesson.find((x) => x.label !== "") ?? null;
+}
+
 function lessonCell(c: ClaimResult): string {
-  const l = c.lesson.find((x) => x.label !== "");
+  const l = lessonNumber(c);
   if (!l) return `<span class="muted">—</span>`;
   const unit = l.subject ? metricOf(c, l.subject.metric).unit : "value";
   const more = c.lesson.length > 1
@@ -67,11 +76,11 @@ function claimRow(
 <td class="claim"><b class="nums">${esc(claimNumbers(c.claimNumbers))}</b> <a href="${
     esc(claimPageName(c.id))
   }">${esc(c.title)}</a></td>
-<td>${lessonCell(c)}</td>
-<td class="estimate stat"><b class="v">${esc(h.value)}</b>${
-    h.bounds ? `<br><span class="small">${esc(h.bounds)}</span>` : ""
+<td class="lesson-cell" data-label="the lesson">${lessonCell(c)}</td>
+<td class="estimate stat" data-label="our estimate"><b class="v">${esc(h.value)}</b>${
+    h.boundTexts ? `<br><span class="small">${boundsHtml(h.boundTexts)}</span>` : ""
   }<br><span class="muted small">${esc(h.label)}</span></td>
-<td class="n">${c.seedsUsed}</td>
+<td class="n seeds-cell" data-label="seeds">${c.seedsUsed}</td>
 <td class="verdict-cell">${badge(c.verdict)}<div class="reason">${esc(verdictReason(c))}</div>${
     inherited.length ? `<div class="inherited">${inheritedText(inherited)}</div>` : ""
   }</td>
@@ -177,8 +186,8 @@ ${changesSummary(results, comparison, context.baselinePath)}
 
 <h2>Claims</h2>
 ${
-    tableWrap(`<table class="claims">
-<tr><th>claim</th><th>the lesson</th><th>our estimate (median)</th><th class="n">seeds</th><th>verdict and why</th>${
+    tableWrap(`<table class="claims cards">
+<tr class="head"><th>claim</th><th>the lesson</th><th>our estimate (median)</th><th class="n">seeds</th><th>verdict and why</th>${
       comparison ? "<th>vs baseline</th>" : ""
     }</tr>
 ${claimRows(results.claims, comparison).join("\n")}

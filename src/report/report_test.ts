@@ -18,6 +18,7 @@ import { ewma, ewmaDemoChart, generalRelu, generalReluShapeChart } from "./chart
 import { depthSurvivalChart, valueStatus } from "./charts/depth.ts";
 import { claimHistory, historyChart, runTicks } from "./charts/history.ts";
 import { hasSchedule, hyperChart } from "./charts/hyper.ts";
+import { logTicks } from "./charts/lr_finder.ts";
 import { lsuvChart } from "./charts/lsuv.ts";
 import {
   accuracyChart,
@@ -54,7 +55,7 @@ import {
   trainingRuns,
 } from "./evidence.ts";
 import { badge, chartSection, esc, NARROW_WIDTH, num } from "./html.ts";
-import { indexPage, lessonOrdered } from "./index_page.ts";
+import { indexPage, lessonNumber, lessonOrdered } from "./index_page.ts";
 import { type Chart, renderPlot } from "./plot.ts";
 import { crc32, encodePng } from "./png.ts";
 import { renderReport } from "./render.ts";
@@ -312,7 +313,8 @@ Deno.test("claim text: numbers, commit, date, plan, headline and the verdict's r
   assert.match(reason("layernorm"), /^not judged: quick mode/);
 
   const h = headlineEstimate(fixtureClaim("lsuv"));
-  assert.equal(h.label, "epoch-3 eval accuracy of LSUV from the default init");
+  // From the typed subject: the free-text headline label may name the config already.
+  assert.equal(h.label, "eval accuracy after epoch 3 of LSUV from the default init");
   assert.match(h.value, /^\d\d\.\d\d%$/);
   assert.match(h.bounds!, /^\d\d\.\d\d% to \d\d\.\d\d%$/);
   assert.match(h.boundsNote!, /check #11, each at 97\.5%, 10 seeds/);
@@ -433,7 +435,9 @@ Deno.test("depth survival: finite stds on a log axis, the first seeds' layers in
     ["zero", "infinite", "NaN", "finite"],
   );
   const svg = renderPlot(chart.panels[1].options);
-  for (const s of ["zero", "infinite", "NaN"]) assert.match(svg, new RegExp(`>${s}<`));
+  for (const s of ["exactly 0", "±∞ (overflow)", "not a number"]) {
+    assert.ok(svg.includes(`>${s}<`), s);
+  }
 });
 
 Deno.test("lsuv chart: before and after dots per layer and seed, target lines", () => {
@@ -608,7 +612,10 @@ Deno.test("index page: counts, provenance, claims in lesson order with estimates
   // The lesson's number in its unit, with its label; our median with the deciding check's bounds.
   const lsuvRow = texts(html, "tr.claim-row")[4];
   assert.match(lsuvRow, /86\.60%\s*nb 11 cell 107, LSUV/);
-  assert.match(lsuvRow, /\d\d\.\d\d%\s*\d\d\.\d\d% to \d\d\.\d\d%\s*epoch-3 eval accuracy of LSUV/);
+  assert.match(
+    lsuvRow,
+    /\d\d\.\d\d%\s*\d\d\.\d\d% to \d\d\.\d\d%\s*eval accuracy after epoch 3 of LSUV/,
+  );
   // No statistic reads NaN; no raw metric or config key anywhere a person reads.
   for (const cell of texts(html, ".stat, tr.claim-row")) assert.doesNotMatch(cell, /NaN/);
   for (const key of rawKeys(results)) assert.ok(!text.includes(key), key);
@@ -1008,4 +1015,50 @@ Deno.test("renderReport: with a baseline and the history path, every page compar
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("index: the lesson's number beside our estimate is the one on the headline's subject", () => {
+  // general-relu's lesson with the ReLU number listed first: its headline is GeneralReLU's.
+  const gr = fixtureClaim("general-relu");
+  const c = { ...gr, lesson: [...gr.lesson].reverse() };
+  const l = lessonNumber(c)!;
+  assert.deepEqual(l.subject, c.headline.subject);
+  assert.notEqual(l, c.lesson[0]);
+  // Without a number on the headline's subject: the first labelled one.
+  const other = { ...c, lesson: c.lesson.filter((x) => x !== l) };
+  assert.equal(lessonNumber(other), other.lesson[0]);
+  assert.equal(lessonNumber({ ...c, lesson: [] }), null);
+});
+
+Deno.test("shortCommit: a hash prefix is kept, the digest shortened", () => {
+  assert.equal(shortCommit(`sha256:${"ab".repeat(32)}`), "sha256:ababababab");
+  assert.equal(shortCommit("sha256:short"), "sha256:short");
+});
+
+Deno.test("lr finder axis: ticks at 1, 2 and 5 of each decade within the data", () => {
+  assert.deepEqual(logTicks(0.01, 45), [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20]);
+  assert.deepEqual(logTicks(0.3, 0.4), []);
+  assert.deepEqual(logTicks(0, 1), []);
+});
+
+Deno.test("phones: the claims and checks tables become cards, each value labelled", () => {
+  const results = fixtureResults();
+  const index = indexPage(results, []);
+  assert.match(index, /<table class="claims cards">\n<tr class="head">/);
+  for (const label of ["the lesson", "our estimate", "seeds"]) {
+    assert.equal(
+      (index.match(new RegExp(`<td[^>]*data-label="${label}"`, "g")) ?? []).length,
+      results.claims.length + (label === "the lesson" ? UNIT_TESTED_CLAIMS.length : 0),
+      label,
+    );
+  }
+  const page = claimPage(fixtureClaim("general-relu"), results.meta, results.claims);
+  assert.match(page, /<table class="checks cards">\n<tr class="head">/);
+  // Each check's number rides along with its statement when the number column is hidden.
+  assert.equal(texts(page, "tr.check .narrow-only").length, 4);
+  for (const label of ["estimate", "bounds", "needs", "decision"]) {
+    assert.equal(texts(page, `tr.check td[data-label="${label}"]`).length, 4, label);
+  }
+  // Every bound is findable (the browser test checks accuracy bounds lie in [0%, 100%]).
+  assert.ok(texts(page, ".bound").length >= 4);
 });

@@ -109,11 +109,11 @@ export function testsText(tests: readonly CoveringTest[]): string {
 export function unitTestedRow(c: UnitTestedClaim, extraCells = 0): string {
   return `<tr class="unit-row" id="claim-${c.claim}">
 <td class="claim"><b class="nums">#${c.claim}</b> ${esc(c.title)}</td>
-<td class="statement small">${esc(c.statement)}</td>
-<td class="estimate"><span class="muted small">unit-tested semantics (no seeds)</span></td>
-<td class="n"><span class="muted">—</span></td>
+<td class="statement small" data-label="the lesson">${esc(c.statement)}</td>
+<td class="estimate card-hide"><span class="muted small">unit-tested semantics (no seeds)</span></td>
+<td class="n card-hide"><span class="muted">—</span></td>
 <td class="verdict-cell">${badge(UNIT_TESTED)}<div class="reason">covered by ${
     testsText(c.tests)
   }</div></td>
-${`<td><span class="muted">—</span></td>\n`.repeat(extraCells)}</tr>`;
+${`<td class="card-hide"><span class="muted">—</span></td>\n`.repeat(extraCells)}</tr>`;
 }

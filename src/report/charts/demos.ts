@@ -30,7 +30,9 @@ export function generalReluShapeChart(leak = 0.1, sub = 0.4): Chart {
       options: {
         width: HALF,
         height: 300,
-        x: { label: "x", grid: true },
+        marginBottom: 40,
+        // Centred under the axis: at the right end the label would sit on the last tick's "3".
+        x: { label: "x", grid: true, labelAnchor: "center", labelOffset: 34 },
         y: { label: "activation", grid: true },
         color: { legend: true, label: "function" },
         marks: [
@@ -76,7 +78,8 @@ export function ewmaDemoChart(seed = 42): Chart {
           width: 265,
           height: 220,
           marginLeft: 36,
-          x: { label: "x" },
+          marginBottom: 40,
+          x: { label: "x", labelAnchor: "center", labelOffset: 34 },
           y: { label: "y", domain: [-1, 1.4] },
           marks: [
             Plot.dot(data, { x: "x", y: "y", r: 2, fill: "#1f77b4", fillOpacity: 0.6 }),

@@ -27,6 +27,14 @@ const STATUS_COLORS: Record<ValueStatus, string> = {
   NaN: "#d62728",
 };
 
+/** What the strip's legend calls each status (a reader sees words, never a bare "NaN"). */
+export const STATUS_LABELS: Record<ValueStatus, string> = {
+  finite: "finite",
+  zero: "exactly 0",
+  infinite: "±∞ (overflow)",
+  NaN: "not a number",
+};
+
 /** Seeds drawn in the status strip (each adds a row per case). */
 export const STRIP_SEEDS = 3;
 
@@ -41,7 +49,10 @@ export function depthSurvivalChart(evidence: DepthEvidence, id = "depth-survival
   const cases = evidence.perSeed[0].cases.map((c) => c.name);
   const depth = Math.max(...points.map((p) => p.layer));
   const seeds = evidence.perSeed.map((s) => s.seed);
-  const all = points.map((p) => ({ ...p, status: valueStatus(p.std) }));
+  const all = points.map((p) => {
+    const status = valueStatus(p.std);
+    return { ...p, status, label: STATUS_LABELS[status] };
+  });
   const off = all.filter((p) => p.status !== "finite").length;
   const stripSeeds = seeds.slice(0, STRIP_SEEDS);
   const strip = all.filter((p) => stripSeeds.includes(p.seed));
@@ -55,7 +66,7 @@ export function depthSurvivalChart(evidence: DepthEvidence, id = "depth-survival
       `x ← x @ W through ${depth} layers for each initialisation (${seeds.length} seed(s), ` +
       `one line per seed). Log scale: only finite, non-zero stds can be drawn there; the strip ` +
       `below shows every layer's status per seed${shown}. Over all seeds, ${off} of ${all.length} ` +
-      `layer stds are 0, ±∞ or NaN.`,
+      `layer stds are exactly 0, ±∞ or not a number.`,
     panels: [
       {
         options: {
@@ -106,16 +117,19 @@ export function depthSurvivalChart(evidence: DepthEvidence, id = "depth-survival
           color: {
             legend: true,
             label: "std",
-            domain: Object.keys(STATUS_COLORS),
-            range: Object.values(STATUS_COLORS),
+            domain: Object.values(STATUS_LABELS),
+            range: Object.keys(STATUS_LABELS).map((s) => STATUS_COLORS[s as ValueStatus]),
           },
           marks: [
             Plot.cell(strip, {
               x: "layer",
               y: (p) => `${p.name} · seed ${p.seed}`,
-              fill: "status",
+              fill: "label",
               inset: 0.5,
-              title: (p) => `${p.name}, seed ${p.seed}, layer ${p.layer}: ${p.std}`,
+              title: (p) =>
+                `${p.name}, seed ${p.seed}, layer ${p.layer}: ${
+                  p.status === "finite" ? p.std : p.label
+                }`,
             }),
             Plot.axisX({
               ticks: Array.from({ length: depth }, (_, i) => i + 1).filter((l) =>

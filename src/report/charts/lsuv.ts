@@ -31,7 +31,8 @@ export function lsuvChart(runs: readonly TrainRun[]): Chart {
     height: 300,
     marginLeft: 50,
     x: { label: null, padding: 0.3 },
-    y: { label: key === "mean" ? "activation mean" : "activation std", grid: true },
+    // Inset: the target (often every "after" dot) sits at the edge of the data's extent.
+    y: { label: key === "mean" ? "activation mean" : "activation std", grid: true, inset: 12 },
     color: { legend: true, label: "LSUV", domain: ["before", "after"], range: ["#999", "#1f77b4"] },
     marks: [
       Plot.ruleY([target], { stroke: "#2ca02c", strokeDasharray: "4,3" }),

@@ -303,8 +303,8 @@ export const claim: Claim<DepthSurvivalConfig> = {
   quote: "if we run this after 50 times of multiplying by a matrix by a matrix by a matrix by a " +
     "matrix we end up with NANs that's no good … let's try multiplying by 0.01 and we multiply " +
     "that lots of times oh now we've got zeros … we multiply by random numbers times 0.1 which " +
-    "is this is the gloro initialization you can see we do end up with numbers that are " +
-    "actually reasonable … create it like a deep neural network with Glauro initialization but " +
+    "is this is the gloro [Glorot] initialization you can see we do end up with numbers that are " +
+    "actually reasonable … create it like a deep neural network with Glauro [Glorot] initialization but " +
     "with a ReLU oh dear it's disappeared it's all gone to zero … we have to multiply it by root " +
     "2 over 100 and there we go you can see we are in fact getting some nonzero numbers that's " +
     "very encouraging even after going through 50 layers of depth",

@@ -60,7 +60,8 @@ export const claim: Claim<Config> = {
   title: "GeneralRelu with leaky Kaiming beats ReLU; activations stay alive and centred",
   source: "nb 11 cell 97 (11-D; ActivationStats plots), vs cell 83 (11-C); video chapters " +
     "52:06–55:09 (changing the activation function, 87% accuracy)",
-  quote: "that's encouraging accuracy of 845 which is about as high as we got to at the end " +
+  quote:
+    "that's encouraging accuracy of 845 [84.5%] which is about as high as we got to at the end " +
     "previously Wow look at that so we're up to an accuracy of 87%",
   claimNumbers: [10, 25],
   lesson: [

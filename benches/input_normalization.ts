@@ -22,7 +22,7 @@ export const claim: Claim<Config> = {
   source: "nb 11 cells 76 (11-B) and 83 (11-C); video chapters 40:10 and 42:32–46:09 " +
     "(normalizing input matrix, 85% accuracy)",
   quote: "it is actually starting to train that's encouraging and we got up to a 70% accuracy … " +
-    "all we had to do was check that our input matrix was 0 1 and main standard deviation and " +
+    "all we had to do was check that our input matrix was 0 1 [0 mean] and main [sic] standard deviation and " +
     "all of our weight matrices was 0 1 standard deviation and we didn't have to use any tricks " +
     "at all it was able to train and got it to an accuracy of 85%",
   claimNumbers: [8, 9],

@@ -37,7 +37,7 @@ export const claim: Claim<Config> = {
     "97:37 (Momentum), 106:37 (RMSProp), 111:27 (Adam)",
   quote: "we've got a 85% accuracy that all looks fine and we're able to train at a high " +
     "learning rate of 0.4 … look at that we've got up to 87.6% so it's really improved things … " +
-    "we're up to a 865 86.5 percent accuracy so that's pretty good I think yeah it's actually a " +
+    "we're up to a 865 [sic] 86.5 percent accuracy so that's pretty good I think yeah it's actually a " +
     "bit less good than momentum",
   claimNumbers: [15, 16, 17, 18],
   lesson: [

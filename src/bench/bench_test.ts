@@ -718,3 +718,12 @@ Deno.test("runClaims: a look whose runs are missing (another shard's) is not jud
   assert.deepEqual(missing[0].claims, ["x"]);
   assert.deepEqual(results[0].configs[0].runs.map((r) => r.seed), [1, 2, 3]);
 });
+
+Deno.test("runClaims: a fixed one-seed run is shown, not judged (one seed decides nothing)", async () => {
+  const { results } = await run([claimOf("x", { c: LR.high }, [atLeast("x-c", "c", 0.85)])], {
+    plan: lookPlan({ seeds: 1 }),
+  });
+  assert.equal(results[0].verdict, "not judged");
+  assert.deepEqual(results[0].checks, []);
+  assert.equal(results[0].configs[0].runs.length, 1);
+});

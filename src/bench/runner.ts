@@ -256,7 +256,7 @@ export async function runClaims(
       }
     }
   }
-  return states.map((s) => resultOf(s, runs, mode));
+  return states.map((s) => resultOf(s, runs, mode, o.plan));
 }
 
 function prepare(claim: Claim, configInput: unknown): ClaimState {
@@ -479,7 +479,7 @@ function metricsOf(s: ClaimState): Record<string, MetricInfo> {
   return out;
 }
 
-function resultOf(s: ClaimState, runs: RunTable, mode: RunMode): ClaimResult {
+function resultOf(s: ClaimState, runs: RunTable, mode: RunMode, plan: LookPlan): ClaimResult {
   const c = s.claim;
   const subjectsByConfig = new Map<string, Subject[]>();
   const allSubjects = [
@@ -515,7 +515,9 @@ function resultOf(s: ClaimState, runs: RunTable, mode: RunMode): ClaimResult {
       divergence: { k: 0, n: 0, estimate: NaN, interval: [0, 1] as [number, number] },
     };
   });
-  const judged = mode === "full" && !s.error && s.checks.length > 0;
+  // One seed decides nothing (as in quick mode): a fixed `--seeds 1` run is not judged either.
+  const oneSeed = plan.source === "fixed-seeds" && plan.looks[0] === 1;
+  const judged = mode === "full" && !oneSeed && !s.error && s.checks.length > 0;
   const verdict = s.error
     ? "error"
     : judged && !(s.incomplete && verdictOf(s.checks) === "inconclusive")

@@ -233,12 +233,16 @@ ${
         root.dataset.state = "cancelled";
         return;
       }
-      showResult(out, result, gpu.adapterName, epochs);
+      // Fewer epochs than the checks read: the measured values are shown, nothing is judged.
+      const shown = epochs && epochs < maxEpochs(claim.config.parse({}))
+        ? { ...result, verdict: "not judged" as const, checks: [], decidedAt: null }
+        : result;
+      showResult(out, shown, gpu.adapterName, epochs);
       (globalThis as { claimbenchRerun?: RerunOutcome }).claimbenchRerun = {
-        result,
+        result: shown,
         adapter: gpu.adapterName,
       };
-      say(`Done on ${gpu.adapterName}: ${result.verdict}.`);
+      say(`Done on ${gpu.adapterName}: ${shown.verdict}.`);
       root.dataset.state = "done";
     } catch (err) {
       if (abort.signal.aborted) {
@@ -262,6 +266,20 @@ ${
       progress.hidden = true;
     }
   };
+}
+
+/** The most epochs any training config of a claim's config trains (0: none trains). */
+export function maxEpochs(config: unknown): number {
+  if (config === null || typeof config !== "object") return 0;
+  return Math.max(
+    0,
+    ...Object.values(config as Record<string, unknown>).map((v) =>
+      v !== null && typeof v === "object" && "epochs" in v
+        ? Number((v as { epochs: number }).epochs) +
+          Number((v as { continueWith?: { epochs: number } }).continueWith?.epochs ?? 0)
+        : 0
+    ),
+  );
 }
 
 /** Labels for check sentences from the result's own configs and metrics. */

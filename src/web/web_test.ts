@@ -4,7 +4,7 @@ import type { Claim } from "../bench/contract.ts";
 import { listClaimFiles } from "../bench/registry.ts";
 import { buildWeb, claimModulesSource } from "./build.ts";
 import { CLAIMS, DATA_FREE, isDataFree } from "./claims.ts";
-import { roleOfFileName, withEpochs } from "./rerun.ts";
+import { maxEpochs, roleOfFileName, withEpochs } from "./rerun.ts";
 import { adler32, deflateSync } from "./zlib_shim.ts";
 
 const REPO = new URL("../../", import.meta.url);
@@ -132,4 +132,10 @@ Deno.test("zlib shim: stored blocks that any inflater reads back; Adler-32 known
     const data = Uint8Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
     assert.deepEqual(new Uint8Array(inflateSync(deflateSync(data))), data, `${n} bytes`);
   }
+});
+
+Deno.test("maxEpochs: the most epochs a claim's training configs run (a fewer-epoch re-run is not judged)", () => {
+  assert.equal(maxEpochs({ a: { epochs: 3 }, b: { epochs: 3, continueWith: { epochs: 2 } } }), 5);
+  assert.equal(maxEpochs({ rows: 200, width: 100 }), 0);
+  assert.equal(maxEpochs(null), 0);
 });

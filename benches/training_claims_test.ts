@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Claim, TrainConfig, TrainRun } from "../mod.ts";
 import { TrainRunSchema } from "../mod.ts";
-import { type CheckSpec, CheckSpecSchema, type Subject } from "../src/verdict/check.ts";
+import { type CheckSpec, CheckSpecSchema, type Subject, subjectsOf } from "../src/verdict/check.ts";
 import { lookPlan } from "../src/verdict/plan.ts";
 import { judgeClaimOnRuns, type SeedRun } from "../src/bench/judge_claim.ts";
 import { EPOCH_METRICS, RUN_METRICS } from "../src/bench/metrics.ts";
@@ -305,20 +305,6 @@ function leaves(c: CheckSpec): CheckSpec[] {
   return c.kind === "any-of" ? [c, ...c.of] : [c];
 }
 
-function subjectsOfSpec(c: CheckSpec): Subject[] {
-  switch (c.kind) {
-    case "threshold":
-    case "rate":
-    case "every-seed":
-      return [c.subject];
-    case "superiority":
-    case "equivalence":
-      return [c.a, c.b];
-    case "any-of":
-      return c.of.flatMap(subjectsOfSpec);
-  }
-}
-
 Deno.test("training claims: checks, lesson numbers and headlines name configs and metrics the claim has", () => {
   const allIds: string[] = [];
   for (const c of Object.values(MODULES)) {
@@ -333,7 +319,7 @@ Deno.test("training claims: checks, lesson numbers and headlines name configs an
           problems.push(`check ${leaf.id}: claim ${leaf.claim} not in ${c.claimNumbers}`);
         }
       }
-      for (const s of subjectsOfSpec(spec)) {
+      for (const s of subjectsOf(spec)) {
         const p = subjectProblem(c, s);
         if (p) problems.push(`check ${spec.id}: ${p}`);
       }

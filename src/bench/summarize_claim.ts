@@ -7,12 +7,25 @@
  * @module
  */
 
-import type { Subject } from "../verdict/check.ts";
+import type { JudgedLeafCheck, Subject } from "../verdict/check.ts";
 import { expectedMax, percentileOf, probabilityAGreater, proportion } from "../verdict/describe.ts";
 import { sampleMedian } from "../verdict/intervals.ts";
 import { pairedDifferences, rankValue, type Sample } from "../verdict/judge.ts";
 import type { ClaimResult, RunEntry } from "./results.ts";
 import { subjectKey } from "./results.ts";
+
+/**
+ * The threshold check on the claim's headline subject (the one whose bounds go with the headline
+ * estimate), among its checks and any-of parts; undefined when there is none.
+ */
+export function headlineCheck(
+  c: Pick<ClaimResult, "checks" | "headline">,
+): JudgedLeafCheck | undefined {
+  const key = `${c.headline.subject.config}/${subjectKey(c.headline.subject)}`;
+  return c.checks.flatMap((x) => x.kind === "any-of" ? x.of : [x]).find((x) =>
+    x.kind === "threshold" && `${x.subject.config}/${subjectKey(x.subject)}` === key
+  );
+}
 
 /** The samples of `subject` recorded in a claim result. */
 export function recordedSamples(c: ClaimResult, subject: Subject): Sample[] {

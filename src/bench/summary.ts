@@ -6,12 +6,11 @@
  * @module
  */
 
-import type { JudgedCheck } from "../verdict/check.ts";
 import { describePlan } from "../verdict/plan.ts";
 import { formatValue } from "../verdict/sentence.ts";
 import type { GateReport } from "./gate.ts";
-import type { ClaimResult, Results } from "./results.ts";
-import { subjectKey } from "./results.ts";
+import type { Results } from "./results.ts";
+import { headlineCheck } from "./summarize_claim.ts";
 
 /** One claim's row. */
 export interface SummaryRow {
@@ -25,15 +24,6 @@ export interface SummaryRow {
   status: string;
 }
 
-/** The judged leaf check on the headline's subject (its interval goes with the estimate). */
-function headlineCheck(c: ClaimResult): JudgedCheck | undefined {
-  const key = `${c.headline.subject.config}/${subjectKey(c.headline.subject)}`;
-  const leaves = c.checks.flatMap((x) => x.kind === "any-of" ? x.of : [x]);
-  return leaves.find((x) =>
-    x.kind === "threshold" && `${x.subject.config}/${subjectKey(x.subject)}` === key
-  );
-}
-
 /** The rows of `results` (with `gate` statuses when compared). */
 export function summaryRows(results: Results, gate: GateReport | null): SummaryRow[] {
   return [...results.claims].sort((a, b) => (a.claimNumbers[0] ?? 0) - (b.claimNumbers[0] ?? 0))
@@ -43,7 +33,7 @@ export function summaryRows(results: Results, gate: GateReport | null): SummaryR
       // A bound too few seeds cannot place is ±∞ (not a lost run).
       const bound = (v: number) =>
         v === -Infinity ? "−∞" : v === Infinity ? "+∞" : formatValue(v, unit);
-      const interval = check && check.kind !== "any-of" && check.judged.interval
+      const interval = check && check.judged.interval
         ? `[${bound(check.judged.interval[0])}, ${bound(check.judged.interval[1])}]`
         : "–";
       const g = gate?.rows.find((r) => r.id === c.id);

@@ -100,6 +100,10 @@ export interface ResultsOptions {
   adapter?: string;
   driver?: string | null;
   code?: string;
+  /** The plan's looks in full mode (default 6 → 10 → 20; others count as --max-seeds). */
+  looks?: number[];
+  /** Run-level figures (wall time, runs trained and reused). */
+  counts?: { wallSeconds?: number; runsTrained?: number; runsReused?: number };
 }
 
 export function results(claims: ClaimResult[], o: ResultsOptions = {}): Results {
@@ -122,16 +126,23 @@ export function results(claims: ClaimResult[], o: ResultsOptions = {}): Results 
       driver: o.driver === undefined ? "mesa-vulkan-drivers 25.0.7" : o.driver,
       codeIdentity: o.code ?? `sha256:${"a".repeat(64)}`,
       mode,
-      plan: mode === "full"
-        ? { looks: [6, 10, 20], alpha: 0.05, alphaPerLook: 0.05 / 3, source: "default" }
-        : null,
+      plan: mode === "full" ? planOf(o.looks ?? [6, 10, 20]) : null,
       claimSet: claims.map((c) => c.id),
-      wallSeconds: 60,
-      runsTrained: 1,
-      runsReused: 0,
+      wallSeconds: o.counts?.wallSeconds ?? 60,
+      runsTrained: o.counts?.runsTrained ?? 1,
+      runsReused: o.counts?.runsReused ?? 0,
       dataset: null,
       shard: null,
     },
     claims,
   });
+}
+
+function planOf(looks: number[]) {
+  return {
+    looks,
+    alpha: 0.05,
+    alphaPerLook: 0.05 / looks.length,
+    source: looks.length === 3 ? "default" : "max-seeds",
+  };
 }

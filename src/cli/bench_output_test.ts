@@ -9,6 +9,7 @@ import {
   writeResults,
 } from "../bench/results.ts";
 import { claimPageName } from "../report/claim_page.ts";
+import { results as resultsOf } from "../bench/testing.ts";
 import { mergeOnlyRun, removeStalePages } from "./bench_output.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -66,41 +67,11 @@ function results(
   mode: "full" | "quick" = "full",
   o: { looks?: number[]; median?: number } = {},
 ): Results {
-  const looks = o.looks ?? [6, 10, 20];
-  return ResultsSchema.parse({
-    meta: {
-      schema: 2,
-      date: "2025-01-02T03:04:05.000Z",
-      commit: "0123456789abcdef",
-      denoVersion: "2.9.6",
-      adapter: {
-        description: "llvmpipe (LLVM 15.0.6, 256 bits)",
-        vendor: "mesa",
-        architecture: "",
-        device: "",
-        isFallbackAdapter: false,
-        features: [],
-        limits: {},
-      },
-      driver: null,
-      codeIdentity: `sha256:${"a".repeat(64)}`,
-      mode,
-      plan: mode === "full"
-        ? {
-          looks,
-          alpha: 0.05,
-          alphaPerLook: 0.05 / looks.length,
-          source: looks.length === 3 ? "default" : "max-seeds",
-        }
-        : null,
-      claimSet: ids,
-      wallSeconds: 10,
-      runsTrained: ids.length,
-      runsReused: 0,
-      dataset: null,
-      shard: null,
-    },
-    claims: ids.map((id) => claim(id, mode, o.median)),
+  return resultsOf(ids.map((id) => claim(id, mode, o.median)), {
+    mode,
+    driver: null,
+    looks: o.looks,
+    counts: { wallSeconds: 10, runsTrained: ids.length },
   });
 }
 

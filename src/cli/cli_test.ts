@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { type Run, runDeno, show } from "../../tests/subprocess.ts";
 import { DataError } from "../data/errors.ts";
 import { pixelStats } from "../data/fashion_mnist.ts";
 import { encodeIdx, gzip } from "../data/idx.ts";
@@ -50,33 +51,13 @@ function childEnv(): Record<string, string> {
   return env;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `deno run -A [denoFlags] <script> ...args` from the repo root. */
-async function run(
+function run(
   script: string,
   args: string[],
   { denoFlags = [] as string[], env = childEnv() } = {},
 ): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...denoFlags, script, ...args],
-    cwd: REPO,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-function show(r: Run): string {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+  return runDeno(["run", "-A", ...denoFlags, script, ...args], { env });
 }
 
 /** Asserts exit `code`, every pattern on stderr, and no stack-trace line anywhere. */

@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { type Run, runDeno, show } from "../../tests/subprocess.ts";
 import { claimSource, fileStem, idProblem, testSource } from "./new_claim.ts";
 
 const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname);
@@ -12,27 +13,10 @@ const CONFIG = `${REPO}deno.json`;
 const CLI = "src/cli/new_claim.ts";
 const STACK_LINE = /^\s+at /m;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `deno <args>` in `cwd`, without colour. */
-async function deno(args: string[], cwd = REPO): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function deno(args: string[], cwd = REPO): Promise<Run> {
+  return runDeno(args, { cwd });
 }
-
-const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 /** A temp root with `benches/_common.ts` (a copy) beside links to the repo's `mod.ts` and `src`. */
 async function layout(): Promise<string> {

@@ -18,7 +18,8 @@ import {
   judgementText,
   type Vocabulary,
 } from "../verdict/sentence.ts";
-import { configLabels, leafChecks } from "./evidence.ts";
+import { headlineCheck } from "../bench/summarize_claim.ts";
+import { configLabels } from "./evidence.ts";
 
 /** The labels `checkStatement` needs, from the claim's configs and metrics (raw names as fallback). */
 export function vocabulary(claim: Pick<ClaimResult, "configs" | "metrics">): Vocabulary {
@@ -93,9 +94,7 @@ export function seeds(n: number): string {
 export function decidingCheck(
   claim: Pick<ClaimResult, "checks" | "headline">,
 ): JudgedLeafCheck | null {
-  return leafChecks(claim.checks).find((c) =>
-    c.kind === "threshold" && sameSubject(c.subject, claim.headline.subject)
-  ) ?? null;
+  return headlineCheck(claim) ?? null;
 }
 
 /** The headline estimate as shown: median in its unit, and the deciding check's bounds if any. */

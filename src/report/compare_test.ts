@@ -3,6 +3,7 @@
  * (A: the fixture baseline, B: the fixture results), and the CLI's handling of bad input.
  */
 import assert from "node:assert/strict";
+import { type Run, runDeno } from "../../tests/subprocess.ts";
 import { parseHTML } from "linkedom";
 import type { ClaimResult, Results } from "../bench/results.ts";
 import { writeResults } from "../bench/results.ts";
@@ -291,22 +292,8 @@ Deno.test("compare: renderComparison writes one self-contained page", async () =
 // ---------------------------------------------------------------------------------------------
 // The CLI
 
-const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname);
-
-async function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = Deno.env.toObject();
-  env.NO_COLOR = "1";
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "src/cli/report.ts", ...args],
-    cwd: REPO,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function report(args: string[]): Promise<Run> {
+  return runDeno(["run", "-A", "src/cli/report.ts", ...args]);
 }
 
 Deno.test("cli report --compare: renders DIR/index.html; bad input is a clear error", async (t) => {

@@ -47,12 +47,20 @@ export class RunStore<R> {
   readonly #runs: string;
   readonly #quarantine: string;
   readonly #schema: z.ZodType<R>;
+  /** The stored file's shape, built once (a bench reads hundreds). */
+  readonly #stored: z.ZodType<StoredRun<R>>;
   readonly #warn: (m: string) => void;
 
   private constructor(readonly dir: string, schema: z.ZodType<R>, o: RunStoreOptions) {
     this.#runs = `${dir}/runs`;
     this.#quarantine = `${dir}/quarantine`;
     this.#schema = schema;
+    this.#stored = z.object({
+      format: z.literal(STORED_RUN_FORMAT),
+      key: RunKeySchema,
+      savedAt: z.string(),
+      run: schema,
+    }) as unknown as z.ZodType<StoredRun<R>>;
     this.#warn = o.warn ?? ((m) => console.error(m));
   }
 
@@ -217,13 +225,7 @@ export class RunStore<R> {
       await this.#quarantineFile(path, `not valid JSON (${errText(err)})`);
       return null;
     }
-    const shape = z.object({
-      format: z.literal(STORED_RUN_FORMAT),
-      key: RunKeySchema,
-      savedAt: z.string(),
-      run: this.#schema,
-    });
-    const parsed = shape.safeParse(raw);
+    const parsed = this.#stored.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       await this.#quarantineFile(
@@ -232,7 +234,7 @@ export class RunStore<R> {
       );
       return null;
     }
-    return parsed.data as StoredRun<R>;
+    return parsed.data;
   }
 
   async #quarantineFile(path: string, why: string): Promise<void> {

@@ -15,7 +15,8 @@ import { runClaims } from "../bench/runner.ts";
 import { forgetTrainRuns } from "../bench/training.ts";
 import { RunSource } from "../store/run_source.ts";
 import { lookPlan } from "../verdict/plan.ts";
-import { checkSentence, formatValue, type Vocabulary } from "../verdict/sentence.ts";
+import { checkSentence, formatValue } from "../verdict/sentence.ts";
+import { vocabulary } from "../report/claim_text.ts";
 import { DataError } from "../data/errors.ts";
 import { type FashionMnist, fashionMnistFromBytes } from "../data/fashion_mnist.ts";
 import { type GpuFashionMnist, uploadFashionMnist } from "../data/gpu_dataset.ts";
@@ -282,16 +283,8 @@ export function maxEpochs(config: unknown): number {
   );
 }
 
-/** Labels for check sentences from the result's own configs and metrics. */
-function vocabularyOf(r: ClaimResult): Vocabulary {
-  return {
-    config: (name) => r.configs.find((c) => c.name === name)?.label ?? name,
-    metric: (name) => r.metrics[name] ?? { label: name, unit: "value" },
-  };
-}
-
 function showResult(out: HTMLElement, r: ClaimResult, adapter: string, epochs: number): void {
-  const vocab = vocabularyOf(r);
+  const vocab = vocabulary(r);
   const unit = r.metrics[r.headline.subject.metric]?.unit ?? "value";
   const checks = r.checks.map((c) => `<li>${esc(checkSentence(c, vocab))}</li>`).join("");
   out.innerHTML = `

@@ -32,18 +32,13 @@ export function runOutcome(run: TrainRun | null): RunOutcome {
   const bad = run.batchLosses.findIndex((l) => !Number.isFinite(l));
   if (run.diverged || bad >= 0) {
     const step = bad >= 0 ? bad + 1 : run.batchLosses.length;
-    const perEpoch = batchesPerEpoch(run);
-    const epoch = perEpoch > 0 ? Math.ceil(step / perEpoch) : Math.max(1, run.epochs.length);
-    return { outcome: "diverged", divergedAt: { epoch: Math.max(1, epoch), step } };
+    // A fit ends in the epoch that diverged (at its end, or since the run-ahead readbacks within
+    // a few batches of the bad one): it is the last epoch recorded.
+    return { outcome: "diverged", divergedAt: { epoch: Math.max(1, run.epochs.length), step } };
   }
   const last = run.epochs.at(-1)?.validAccuracy;
   if (last !== null && last !== undefined && last <= COLLAPSE_ACCURACY) {
     return { outcome: "collapsed", divergedAt: null };
   }
   return { outcome: "trained", divergedAt: null };
-}
-
-/** Training batches per epoch: every recorded epoch (the diverged one too) logs all its losses. */
-function batchesPerEpoch(run: TrainRun): number {
-  return run.epochs.length > 0 ? Math.round(run.batchLosses.length / run.epochs.length) : 0;
 }

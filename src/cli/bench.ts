@@ -199,6 +199,7 @@ async function main(args: string[]): Promise<number> {
     saveTo: store,
     log: flags.quiet ? undefined : log,
     signal: interrupt.signal,
+    onBatch: display ? (p) => display.batch(p) : undefined,
     shard,
     train: !flags["no-train"],
   });

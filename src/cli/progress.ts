@@ -1,14 +1,18 @@
 /**
- * Progress of a bench in the terminal, in the style of fastprogress and tqdm. On a TTY: one bar
- * over the runs a look gets (runs done, the current config and seed, the claims waiting for it,
- * an ETA from the seconds the runs of this process took), redrawn in place at most 4 times a
- * second, with log lines (epoch summaries) printed above it on their own lines. Off a TTY (CI
- * logs): the log lines as they come, and a heartbeat line when nothing was printed for 30 s.
+ * Progress of a bench or a training run in the terminal, in the style of fastprogress and tqdm.
+ * On a TTY: a master bar over the runs a look gets (runs done, the current config and seed, the
+ * claims waiting for it, an ETA from the seconds the runs of this process took, or from the
+ * current run's progress before one finished) and a child bar over the current run's batches
+ * (epoch, batch, loss, images/s, ETA of the part), redrawn in place at most 4 times a second,
+ * with log lines (epoch summaries) printed above them on their own lines. Off a TTY (CI logs):
+ * the log lines as they come, and a heartbeat line (with the batch reached) when nothing was
+ * printed for 30 s.
  *
  * @module
  */
 
 import type { RunProgress } from "../bench/runner.ts";
+import { type BatchProgress, runFraction } from "../train/callbacks/progress.ts";
 
 /** Where the display writes, and whether it is a terminal. */
 export interface ProgressSink {
@@ -24,7 +28,8 @@ export function stderrSink(): ProgressSink {
   const tty = Deno.stderr.isTerminal();
   let columns = 100;
   try {
-    if (tty) columns = Deno.consoleSize().columns;
+    // A pseudo-terminal without a size reports 0 columns: keep 100 then.
+    if (tty) columns = Deno.consoleSize().columns || 100;
   } catch {
     // Not a console after all: keep 100.
   }
@@ -46,15 +51,30 @@ export function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-/** The bench's progress display: feed it log lines and run events. */
+/** Erase from the cursor to the end of the screen (the bar block is the last thing shown). */
+const CLEAR_BELOW = "\r\x1b[J";
+
+/** The child bar's text: `epoch 2/3 train ██░░ 31/59 · loss 0.4123 · 4,820 img/s · ETA 6 s`. */
+export function batchLine(p: BatchProgress, width: number): string {
+  const loss = p.loss === null ? "" : ` · loss ${p.loss.toFixed(4)}`;
+  const rate = p.imagesPerSecond === null
+    ? ""
+    : ` · ${Math.round(p.imagesPerSecond).toLocaleString("en-US")} img/s`;
+  const eta = p.partEtaSeconds === null ? "" : ` · ETA ${duration(p.partEtaSeconds)}`;
+  return `epoch ${p.epoch}/${p.epochs} ${p.training ? "train" : "valid"} ` +
+    `${bar(p.done / p.batches, width)} ${p.batch}/${p.batches}${loss}${rate}${eta}`;
+}
+
+/** The progress display: feed it log lines, run events and batch progress. */
 export class ProgressDisplay {
   readonly #sink: ProgressSink;
   readonly #now: () => number;
   #current: RunProgress | null = null;
+  #batch: BatchProgress | null = null;
   #started = 0;
   /** Seconds of runs trained (not read from the store) by this process, per kind. */
   readonly #trained: number[] = [];
-  #barShown = false;
+  #barLines = 0;
   #lastDraw = -Infinity;
   #lastLine: number;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -71,20 +91,27 @@ export class ProgressDisplay {
     }
   }
 
-  /** A log line: printed on its own line (above the bar on a TTY). */
-  log(message: string): void {
+  /**
+   * A log line: printed on its own line (above the bars on a TTY), to the sink, or with `stdout`
+   * to standard output (results a pipe should get; the bars are cleared first all the same).
+   */
+  log(message: string, o: { stdout?: boolean } = {}): void {
+    const write = o.stdout
+      ? (t: string) => console.log(t.slice(0, -1))
+      : (t: string) => this.#sink.write(t);
     if (this.#sink.isTerminal) {
       this.#clearBar();
-      this.#sink.write(`${message}\n`);
+      write(`${message}\n`);
       this.#draw(true);
     } else {
-      this.#sink.write(`${message}\n`);
+      write(`${message}\n`);
     }
     this.#lastLine = this.#now();
   }
 
   /** A run event from the runner. */
   event(e: RunProgress): void {
+    this.#batch = null;
     if (e.phase === "start") {
       this.#current = e;
       this.#started = this.#now();
@@ -96,21 +123,46 @@ export class ProgressDisplay {
     if (this.#sink.isTerminal) this.#draw(e.phase === "done" && e.index === e.total);
   }
 
-  /** The bar's text for the current state (exported for tests through `render`). */
+  /** Where the current run's training is (drawn as the child bar, at most 4 times a second). */
+  batch(p: BatchProgress): void {
+    this.#batch = p;
+    if (this.#sink.isTerminal) this.#draw(false);
+  }
+
+  /** The bars' text for the current state, one line each (empty: nothing to show). */
   render(): string {
-    const c = this.#current;
-    if (!c) return "";
-    const done = c.index - 1;
-    const mean = this.#trained.length
-      ? this.#trained.reduce((a, b) => a + b, 0) / this.#trained.length
-      : NaN;
-    const elapsed = (this.#now() - this.#started) / 1000;
-    const eta = Number.isFinite(mean) ? Math.max(0, (c.total - done) * mean - elapsed) : NaN;
-    const width = Math.max(10, Math.min(30, (this.#sink.columns ?? 100) - 90));
-    const text = `runs ${bar(done / c.total, width)} ${done}/${c.total} · ${c.label}, seed ` +
-      `${c.seed} (${c.claims.join(", ")}) · ${duration(elapsed)} · ETA ${duration(eta)}`;
     const max = (this.#sink.columns ?? 100) - 1;
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+    const fit = (text: string) => text.length > max ? `${text.slice(0, max - 1)}…` : text;
+    const lines: string[] = [];
+    const c = this.#current;
+    if (c) {
+      const done = c.index - 1;
+      const elapsed = (this.#now() - this.#started) / 1000;
+      const width = Math.max(10, Math.min(30, (this.#sink.columns ?? 100) - 90));
+      lines.push(
+        `runs ${bar(done / c.total, width)} ${done}/${c.total} · ${c.label}, seed ` +
+          `${c.seed} (${c.claims.join(", ")}) · ${duration(elapsed)} · ETA ` +
+          duration(this.#eta(c, elapsed)),
+      );
+    }
+    if (this.#batch) {
+      const width = Math.max(8, Math.min(20, (this.#sink.columns ?? 100) - 66));
+      lines.push((c ? "  " : "") + batchLine(this.#batch, width));
+    }
+    return lines.map(fit).join("\n");
+  }
+
+  /** Seconds left: runs to go × the mean run time, or before any finished, this run's pace. */
+  #eta(c: RunProgress, elapsed: number): number {
+    const toGo = c.total - c.index; // after the current one
+    if (this.#trained.length > 0) {
+      const mean = this.#trained.reduce((a, b) => a + b, 0) / this.#trained.length;
+      return Math.max(0, (toGo + 1) * mean - elapsed);
+    }
+    const fraction = this.#batch ? runFraction(this.#batch) : 0;
+    if (fraction < 0.02) return NaN;
+    const perRun = elapsed / fraction;
+    return perRun - elapsed + toGo * perRun;
   }
 
   /** Stops the heartbeat and leaves the terminal on a clean line. */
@@ -124,21 +176,26 @@ export class ProgressDisplay {
     if (!force && now - this.#lastDraw < 250) return;
     this.#lastDraw = now;
     const text = this.render();
-    this.#sink.write(`\r\x1b[K${text}`);
-    this.#barShown = text !== "";
+    const lines = text === "" ? 0 : text.split("\n").length;
+    // The cursor stays at the start of the block's first line, so the next draw starts there.
+    const up = lines > 1 ? `\x1b[${lines - 1}A\r` : "";
+    this.#sink.write(`${CLEAR_BELOW}${text}${up}`);
+    this.#barLines = lines;
   }
 
   #clearBar(): void {
-    if (this.#barShown) this.#sink.write("\r\x1b[K");
-    this.#barShown = false;
+    if (this.#barLines > 0) this.#sink.write(CLEAR_BELOW);
+    this.#barLines = 0;
   }
 
   #beat(every: number): void {
     if (!this.#current || this.#now() - this.#lastLine < every) return;
     const c = this.#current;
+    const b = this.#batch;
+    const where = b ? `, epoch ${b.epoch}/${b.epochs} batch ${b.batch}/${b.batches}` : "";
     this.log(
       `… still on ${c.label}, seed ${c.seed} (run ${c.index}/${c.total}, ` +
-        `${duration((this.#now() - this.#started) / 1000)})`,
+        `${duration((this.#now() - this.#started) / 1000)}${where})`,
     );
   }
 }

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import type { RunProgress } from "../bench/runner.ts";
-import { bar, duration, ProgressDisplay, type ProgressSink } from "./progress.ts";
+import type { BatchProgress } from "../train/callbacks/progress.ts";
+import { bar, batchLine, duration, ProgressDisplay, type ProgressSink } from "./progress.ts";
 
-/** Carriage return + erase line: how the bar redraws in place. */
+/** Carriage return + erase to the end of the screen: how the bars redraw in place. */
 const ESC = String.fromCharCode(27);
-const CLEAR = `\r${ESC}[K`;
+const CLEAR = `\r${ESC}[J`;
 
 function sink(isTerminal: boolean): ProgressSink & { out: string[] } {
   const out: string[] = [];
@@ -79,4 +80,88 @@ Deno.test("progress off a TTY: a heartbeat line when nothing was printed for a w
     s.out.some((t) => /^… still on GeneralReLU \+ Kaiming\(0\.1\), seed 3 \(run 3\/4, /.test(t)),
     s.out.join(""),
   );
+});
+
+const batch = (o: Partial<BatchProgress> = {}): BatchProgress => ({
+  training: true,
+  epoch: 1,
+  epochs: 3,
+  batch: 31,
+  done: 29,
+  batches: 59,
+  loss: 0.41234,
+  imagesPerSecond: 4820.4,
+  partEtaSeconds: 6.2,
+  ...o,
+});
+
+Deno.test("batchLine: epoch, part, bar over the batches done, counter, loss, rate, ETA", () => {
+  assert.equal(
+    batchLine(batch(), 10),
+    "epoch 1/3 train ████░░░░░░ 31/59 · loss 0.4123 · 4,820 img/s · ETA 6 s",
+  );
+  // Before the first loss is back: no loss, rate or ETA yet.
+  assert.equal(
+    batchLine(
+      batch({ batch: 2, done: 0, loss: null, imagesPerSecond: null, partEtaSeconds: null }),
+      4,
+    ),
+    "epoch 1/3 train ░░░░ 2/59",
+  );
+  assert.match(
+    batchLine(batch({ training: false, batch: 3, batches: 5 }), 4),
+    /^epoch 1\/3 valid /,
+  );
+});
+
+Deno.test("progress on a TTY: master and child bars, redrawn in place; ETA from the run's pace", () => {
+  let now = 0;
+  const s = sink(true);
+  const d = new ProgressDisplay(s, { now: () => now });
+  d.event(run("start", 1));
+  now = 10_000;
+  // A third of the way through epoch 1's training part of 3 epochs: the run is ~9% done.
+  d.batch(batch({ done: 20, batch: 22 }));
+  const drawn = s.out.at(-1)!;
+  assert.ok(drawn.startsWith(CLEAR), JSON.stringify(drawn));
+  // Two lines, then the cursor goes back up to the first, so the next draw overwrites both.
+  assert.ok(drawn.endsWith(`${ESC}[1A\r`), JSON.stringify(drawn));
+  const [master, child] = d.render().split("\n");
+  assert.match(master, /^runs ░+ 0\/4 · .* · 10 s · ETA /);
+  assert.match(child, /^ {2}epoch 1\/3 train .* 22\/59 · loss 0\.4123/);
+  // run fraction = (0 + 0.8 × 20/59) / 3 ≈ 0.0904 → 110.6 s a run: 100.6 s left of it + 3 runs.
+  const eta = Number(master.match(/ETA (\d+\.\d) min$/)?.[1]);
+  assert.ok(Math.abs(eta - (110.6 - 10 + 3 * 110.6) / 60) < 0.06, master);
+  // Redraws are throttled to 4 a second; a log line forces one.
+  const count = s.out.length;
+  now += 100;
+  d.batch(batch({ done: 21, batch: 23 }));
+  assert.equal(s.out.length, count, "no redraw within 250 ms");
+  d.log("  seed 1 epoch 1: valid accuracy 0.8100");
+  assert.deepEqual(s.out.slice(count, count + 2), [
+    CLEAR,
+    "  seed 1 epoch 1: valid accuracy 0.8100\n",
+  ]);
+  assert.match(s.out.at(-1)!, /23\/59/);
+  // A finished run resets the child bar: the next run starts without one.
+  d.event(run("done", 1, 120));
+  d.event(run("start", 2));
+  assert.equal(d.render().split("\n").length, 1);
+  d.close();
+  assert.equal(s.out.at(-1), CLEAR);
+});
+
+Deno.test("progress off a TTY: batches draw nothing; the heartbeat says where the run is", async () => {
+  const s = sink(false);
+  const d = new ProgressDisplay(s, { heartbeatSeconds: 0.05 });
+  d.event(run("start", 2));
+  d.batch(batch());
+  assert.equal(s.out.length, 0);
+  await new Promise((r) => setTimeout(r, 180));
+  d.close();
+  assert.ok(
+    s.out.some((t) => /\(run 2\/4, .*, epoch 1\/3 batch 31\/59\)\n$/.test(t)),
+    s.out.join(""),
+  );
+  assert.ok(s.out.every((t) => !t.includes(ESC) && !t.includes("\r")));
 });

@@ -1,26 +1,21 @@
 /**
  * `deno task train`: an ad-hoc experiment on the lesson model and the real Fashion-MNIST, beyond
  * the fixed claims: pick activation, norm, init, optimizer, schedule, batch size, epochs, seed.
- * Prints per-epoch train/valid accuracy and loss (or one JSON object per epoch with --json).
+ * The run is built by the bench's run builder, so a claim's config and seed train the claim's run
+ * bit for bit. Prints per-epoch train/valid accuracy and loss (or one JSON object per epoch with
+ * --json); on a terminal, a live bar over the batches (loss, images/s, ETA) on stderr.
  *
  * @module
  */
 
 import { z } from "zod";
-import { Batcher } from "../data/batches.ts";
+import { buildRun, type TrainConfig, TrainConfigSchema } from "../bench/run_builder.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import { getGpu } from "../gpu/device.ts";
-import { kaimingNormal } from "../init/init.ts";
-import { lsuv } from "../init/lsuv.ts";
-import { getModel } from "../nn/model.ts";
-import type { OptimizerSpec } from "../optim/optimizer.ts";
-import type { Callback } from "../train/callback.ts";
-import { type EpochMetrics, MetricsCallback } from "../train/callbacks/metrics.ts";
+import type { EpochMetrics } from "../train/callbacks/metrics.ts";
 import { formatEpoch, ProgressCallback } from "../train/callbacks/progress.ts";
-import { namedSchedule } from "../train/callbacks/schedule.ts";
-import { Learner } from "../train/learner.ts";
-import { Rng } from "../util/rng.ts";
 import { parseFlags } from "./args.ts";
+import { ProgressDisplay, stderrSink } from "./progress.ts";
 import { runMain, UsageError } from "./run_main.ts";
 import { useCachedTuning } from "./tuning.ts";
 
@@ -56,6 +51,24 @@ const Flags = z.object({
   quiet: z.boolean().default(false),
   help: z.boolean().default(false),
 });
+
+/** The run the flags describe, in the bench's vocabulary (one run builder for both). */
+function configOf(flags: z.infer<typeof Flags>): TrainConfig {
+  const momentumLearner = flags.opt === "momentum-learner";
+  return TrainConfigSchema.parse({
+    act: flags.act,
+    norm: flags.norm,
+    init: flags.init,
+    inputNorm: !flags["no-input-norm"],
+    learner: momentumLearner ? "momentum-learner" : "train",
+    opt: momentumLearner ? "sgd" : flags.opt,
+    lr: flags.lr,
+    wd: flags.wd,
+    sched: flags.sched,
+    bs: flags.bs,
+    epochs: flags.epochs,
+  });
+}
 
 /** The per-epoch JSON line of --json. */
 function epochJson(m: EpochMetrics) {
@@ -95,79 +108,39 @@ async function main(args: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const started = performance.now();
+  const config = configOf(flags);
   const gpu = await getGpu();
-  await useCachedTuning(gpu, (m) => flags.quiet || console.error(m));
+  // Epoch lines go to stdout; the live bars (a TTY only) and notes to stderr.
+  const display = flags.quiet || flags.json ? null : new ProgressDisplay(stderrSink());
+  await useCachedTuning(gpu, (m) => display?.log(m));
   const data = await loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
-  const normalize = flags["no-input-norm"] ? null : { mean: 0.28, std: 0.35 };
-  const seeds = new Rng(flags.seed);
-  const train = await Batcher.create(gpu, data.train, {
-    batchSize: flags.bs,
-    shuffle: true,
-    seed: seeds.derive("data").seed,
-    normalize,
+  const printEpoch = (m: EpochMetrics) => {
+    if (flags.json) console.log(JSON.stringify(epochJson(m)));
+    else if (display) display.log(formatEpoch(m), { stdout: true });
+  };
+  const run = await buildRun(gpu, data, config, flags.seed, {
+    callbacks: display ? [new ProgressCallback((p) => display.batch(p))] : [],
+    onEpoch: printEpoch,
   });
-  const valid = await Batcher.create(gpu, data.valid, {
-    batchSize: 2 * flags.bs,
-    shuffle: false,
-    normalize,
-  });
-  const gr = flags.act === "general-relu";
-  const model = await getModel(gpu, {
-    act: gr ? { leak: 0.1, sub: 0.4 } : "relu",
-    norm: flags.norm === "none"
-      ? null
-      : flags.norm === "lesson-batchnorm"
-      ? "batchnorm-lesson"
-      : flags.norm,
-    seed: seeds.derive("init").seed,
-  });
-  if (flags.init === "kaiming") {
-    kaimingNormal(model, { a: gr ? 0.1 : 0, seed: seeds.derive("kaiming").seed });
-  } else if (flags.init === "lsuv") {
-    train.beginEpoch(0);
-    const rec = gpu.recorder("lsuv batch");
-    const batch = train.record(rec, 0);
-    rec.submit();
-    await lsuv(model, batch.x);
-  }
-
-  const optimizer: OptimizerSpec = flags.opt === "momentum-learner"
-    ? { kind: "sgd", lr: flags.lr, wd: flags.wd }
-    : { kind: flags.opt, lr: flags.lr, wd: flags.wd };
-  const steps = flags.epochs * train.batchCount;
-  const callbacks: Callback[] = [];
-  const schedule = namedSchedule(flags.sched, { lr: flags.lr, epochs: flags.epochs, steps });
-  if (schedule) callbacks.push(schedule);
-  const metrics = new MetricsCallback({
-    onEpoch: (m) => {
-      if (flags.json) console.log(JSON.stringify(epochJson(m)));
-      else if (!flags.quiet) console.log(formatEpoch(m));
-    },
-  });
-  callbacks.push(metrics, new ProgressCallback({ quiet: flags.quiet || flags.json }));
-  const learner = new Learner({
-    model,
-    train,
-    valid,
-    optimizer,
-    callbacks,
-    gradMode: flags.opt === "momentum-learner"
-      ? { kind: "momentum-learner", mom: 0.85 }
-      : { kind: "zero" },
-  });
-  if (!flags.quiet && !flags.json) {
-    console.log(
+  if (display) {
+    display.log(
       `training act=${flags.act} norm=${flags.norm} init=${flags.init} opt=${flags.opt} ` +
         `lr=${flags.lr} sched=${flags.sched} bs=${flags.bs} epochs=${flags.epochs} ` +
         `seed=${flags.seed} on ${gpu.adapterName}`,
+      { stdout: true },
     );
   }
-  await learner.fit(flags.epochs);
+  try {
+    await run.fit();
+  } finally {
+    display?.close();
+    run.destroy();
+  }
   const wall = (performance.now() - started) / 1000;
-  if (!flags.json && !flags.quiet) {
-    const last = metrics.history.at(-1);
+  if (display) {
+    const last = run.metrics.history.at(-1);
     console.log(
-      `${learner.diverged ? "DIVERGED: non-finite loss; " : ""}final valid accuracy ` +
+      `${run.learner.diverged ? "DIVERGED: non-finite loss; " : ""}final valid accuracy ` +
         `${last?.valid?.accuracy.toFixed(4) ?? "–"}; ${wall.toFixed(1)} s wall; ` +
         `${(gpu.peakBytesAllocated / 2 ** 20).toFixed(1)} MiB GPU peak`,
     );

@@ -25,7 +25,7 @@ import { Sequential } from "./sequential.ts";
 /** The block activation: plain ReLU, a GeneralReLU, or none. */
 export type ActSpec = "relu" | GeneralReluOptions | null;
 /** The block normalisation. */
-export type NormSpec = "batchnorm-lesson" | "batchnorm" | "layernorm" | null;
+export type NormSpec = "lesson-batchnorm" | "batchnorm" | "layernorm" | null;
 
 /** Options of {@link getModel}, with the lesson's defaults. */
 export interface GetModelOptions {
@@ -168,7 +168,7 @@ export async function getModel(gpu: Gpu, options: GetModelOptions = {}): Promise
         bias: options.bias ?? true,
       }),
     );
-    if (norm === "batchnorm" || norm === "batchnorm-lesson") {
+    if (norm === "batchnorm" || norm === "lesson-batchnorm") {
       const variant = norm === "batchnorm" ? "standard" : "lesson";
       layers.push(new BatchNorm2d(build, `${name}.norm`, { C: nfs[i + 1], variant }));
     } else if (norm === "layernorm") {

@@ -9,7 +9,7 @@ const GR = { leak: 0.1, sub: 0.4 };
 const CONFIGS: [string, GetModelOptions][] = [
   ["ReLU, no norm", { act: "relu" }],
   ["GeneralReLU, no norm", { act: GR }],
-  ["GeneralReLU + lesson BatchNorm", { act: GR, norm: "batchnorm-lesson" }],
+  ["GeneralReLU + lesson BatchNorm", { act: GR, norm: "lesson-batchnorm" }],
   ["GeneralReLU + nn.BatchNorm2d", { act: GR, norm: "batchnorm" }],
   ["GeneralReLU + lesson LayerNorm", { act: GR, norm: "layernorm" }],
 ];
@@ -153,7 +153,7 @@ Deno.test({
     });
     const settings: GetModelOptions[] = [
       { act: GR, norm: "batchnorm" },
-      { act: "relu", norm: "batchnorm-lesson" },
+      { act: "relu", norm: "lesson-batchnorm" },
       { act: { leak: 0.1, sub: 0.4, maxv: 0.5 }, norm: "batchnorm", bias: false },
     ];
     for (const o of settings) {

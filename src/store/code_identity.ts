@@ -11,7 +11,7 @@
 
 /** Folders under `src/` whose code shapes a training run, and single files outside them. */
 const TRAINER_DIRS = ["gpu", "kernels", "nn", "init", "optim", "train", "data", "util"];
-const TRAINER_FILES = ["bench/training.ts", "bench/evidence.ts"];
+const TRAINER_FILES = ["bench/training.ts", "bench/run_builder.ts", "bench/evidence.ts"];
 
 const SRC = new URL("../", import.meta.url);
 

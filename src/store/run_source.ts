@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { type TrainConfig, trainRun } from "../bench/training.ts";
+import type { BatchProgress } from "../train/callbacks/progress.ts";
 import { type TrainRun, TrainRunSchema } from "../bench/evidence.ts";
 import { trainerCodeIdentity } from "./code_identity.ts";
 import { vulkanDriver } from "./driver.ts";
@@ -36,6 +37,8 @@ export interface RunSourceOptions {
   saveTo?: RunStore<RunRecord> | null;
   log?: (m: string) => void;
   signal?: AbortSignal;
+  /** Where a run being trained is, after every batch (progress displays). */
+  onBatch?: (p: BatchProgress) => void;
   /**
    * Train only this shard's runs (`--shard i/n`): a run outside the partition that is not in the
    * store is a {@link MissingRunError} (another shard trains it).
@@ -173,7 +176,8 @@ export class RunSource implements RunProvider {
   }
 
   async #train(config: TrainConfig, seed: number): Promise<RunRecord> {
-    const env = { gpu: this.#o.gpu, data: this.#o.data, log: this.#o.log, signal: this.#o.signal };
+    const { gpu, data, log, signal, onBatch } = this.#o;
+    const env = { gpu, data, log, signal, onBatch };
     try {
       const run: TrainRun = await trainRun(env, config, seed);
       return { run, failure: null };

@@ -2,14 +2,19 @@
  * The lesson's Learner (nb 09, `miniai/learner.py`) on the GPU: fit → epoch → batch with typed
  * events and callbacks. Each batch is one recorder (one command encoder, one submit): gather,
  * forward, loss, and in training backward, optimizer step and zeroing (or the MomentumLearner's
- * scaling) of the gradients. Nothing here waits on the GPU; callbacks that need numbers read them
- * rarely (metrics once per epoch).
+ * scaling) of the gradients, plus a copy of the batch's loss into a ring of staging buffers
+ * ({@link StepReadback}): the loss of batch t − `runAhead` comes back while batch t runs, so the
+ * CPU never records more than `runAhead` batches ahead of the GPU. Progress displays read
+ * {@link Learner.latest}, a cancel takes effect within `runAhead` batches, and a non-finite
+ * training loss ends the fit (diverged) within `runAhead` batches instead of at the epoch's end.
+ * Nothing else waits on the GPU (metrics are read once per epoch part).
  *
  * @module
  */
 
 import type { Batch, Batcher } from "../data/batches.ts";
 import type { Recorder } from "../gpu/recorder.ts";
+import { StepReadback, type StepValue } from "../gpu/step_readback.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { Model } from "../nn/model.ts";
 import { createOptimizer, type Optimizer, type OptimizerSpec } from "../optim/optimizer.ts";
@@ -24,6 +29,27 @@ export type GradMode =
   /** The lesson's MomentumLearner: multiplied by `mom` (0.85), so they act as heavy-ball momentum. */
   | { kind: "momentum-learner"; mom: number };
 
+/**
+ * Batches the CPU may record ahead of the GPU (the readback ring's depth). Measured on lavapipe
+ * (docs/performance.md): 2 keeps the queue fed at no cost in images/s.
+ */
+export const RUN_AHEAD = 2;
+
+/** A batch's loss, read back `runAhead` batches after it was recorded. */
+export interface BatchLoss {
+  /** Whether it was a training batch (else validation). */
+  training: boolean;
+  /** 1-based epoch over all fits. */
+  epoch: number;
+  /** 0-based batch index within its epoch part, and the part's batch count. */
+  iter: number;
+  batches: number;
+  /** Training batches completed over the learner's life when it ran (1-based for training). */
+  step: number;
+  /** The batch's mean loss. */
+  loss: number;
+}
+
 /** What a Learner trains on and how. */
 export interface LearnerOptions {
   model: Model;
@@ -35,6 +61,8 @@ export interface LearnerOptions {
   callbacks?: Callback[];
   /** Default `{ kind: "zero" }`. */
   gradMode?: GradMode;
+  /** Batches recorded ahead of the GPU at most (default {@link RUN_AHEAD}). */
+  runAhead?: number;
 }
 
 /** Options of one {@link Learner.fit} call. */
@@ -77,6 +105,12 @@ export class Learner {
   diverged = false;
   /** Epochs the model has been trained for, over all fits (for continuing runs). */
   epochsDone = 0;
+  /** The most recent batch loss read back (`runAhead` batches behind the one recorded). */
+  latest: BatchLoss | null = null;
+  /** The first training batch whose loss was not finite (the fit ended there). */
+  divergedAt: BatchLoss | null = null;
+  readonly runAhead: number;
+  #readback: StepReadback<Omit<BatchLoss, "loss">> | null = null;
   #scaleKernel: ScaleGradsKernel | null = null;
   #sorted: Callback[] = [];
 
@@ -87,6 +121,7 @@ export class Learner {
     this.optimizerSpec = options.optimizer;
     this.gradMode = options.gradMode ?? { kind: "zero" };
     this.callbacks = [...(options.callbacks ?? [])];
+    this.runAhead = options.runAhead ?? RUN_AHEAD;
   }
 
   /** The batcher of the current part of the epoch. */
@@ -110,6 +145,8 @@ export class Learner {
     });
     this.nEpochs = nEpochs;
     this.diverged = false;
+    this.divergedAt = null;
+    this.#readback = new StepReadback(gpu, { depth: this.runAhead, label: "batch loss" });
     try {
       await this.#stage("Fit", CancelFitError, async () => {
         for (this.epoch = 0; this.epoch < nEpochs; this.epoch++) {
@@ -122,6 +159,9 @@ export class Learner {
       this.callbacks = this.callbacks.filter((cb) => !extra.includes(cb));
       this.opt.destroy();
       this.opt = null;
+      // Pending mappings are abandoned: the fit is over, and a lost device must not hang here.
+      this.#readback.destroy();
+      this.#readback = null;
     }
   }
 
@@ -133,6 +173,8 @@ export class Learner {
       for (this.iter = 0; this.iter < batches.batchCount; this.iter++) {
         await this.#stage("Batch", CancelBatchError, () => this.#oneBatch());
       }
+      // The part's last losses, so `latest` is current when afterEpoch runs.
+      for (const back of await this.#readback!.drain()) this.#took(back);
     });
   }
 
@@ -141,12 +183,21 @@ export class Learner {
       `${this.training ? "train" : "valid"} epoch ${this.epochsDone} batch ${this.iter}`,
     );
     this.rec = rec;
+    let lossRecorded = false;
     try {
       this.batch = this.batches.record(rec, this.iter);
       const ctx = { rec, training: this.training };
       this.preds = this.model.forward(rec, this.batch.x, this.training);
       await this.#fire("afterForward");
       const dlogits = this.model.loss.record(ctx, this.preds, this.batch.y);
+      this.#readback!.record(rec, this.model.loss.batchLoss, {
+        training: this.training,
+        epoch: this.epochsDone + 1,
+        iter: this.iter,
+        batches: this.batches.batchCount,
+        step: this.trainSteps + (this.training ? 1 : 0),
+      });
+      lossRecorded = true;
       await this.#fire("afterLoss");
       if (this.training && dlogits) {
         this.model.net.backward(ctx, dlogits, false);
@@ -160,6 +211,23 @@ export class Learner {
       // A cancelled batch still submits what it recorded, so GPU state stays consistent.
       rec.submit();
       this.rec = null;
+    }
+    // Not reached when the batch threw: its copy was submitted, but its slot is reused.
+    if (lossRecorded) {
+      const back = await this.#readback!.afterSubmit();
+      if (back) this.#took(back);
+    }
+  }
+
+  /** A loss read back: the latest for progress; a non-finite training loss ends the fit. */
+  #took(back: StepValue<Omit<BatchLoss, "loss">>): void {
+    this.latest = { ...back.tag, loss: back.values[0] };
+    if (this.latest.training && !Number.isFinite(this.latest.loss) && !this.divergedAt) {
+      this.divergedAt = this.latest;
+      this.diverged = true;
+      throw new CancelFitError(
+        `non-finite train loss at epoch ${this.latest.epoch}, batch ${this.latest.iter + 1}`,
+      );
     }
   }
 

@@ -9,15 +9,21 @@ import type { OptimizerSpec } from "../optim/optimizer.ts";
 import type { Callback, LearnerEvent } from "./callback.ts";
 import { MetricsCallback } from "./callbacks/metrics.ts";
 import { CancelBatchError, CancelEpochError, CancelFitError } from "./errors.ts";
-import { type GradMode, Learner } from "./learner.ts";
+import { type BatchLoss, type GradMode, Learner } from "./learner.ts";
 
 async function setup(
   gpu: Gpu,
-  o: { model?: GetModelOptions; optimizer?: OptimizerSpec; gradMode?: GradMode; cbs?: Callback[] } =
-    {},
+  o: {
+    model?: GetModelOptions;
+    optimizer?: OptimizerSpec;
+    gradMode?: GradMode;
+    cbs?: Callback[];
+    batchSize?: number;
+    runAhead?: number;
+  } = {},
 ) {
   const train = await Batcher.create(gpu, uploadSplit(gpu, syntheticSplit("train", 203, 1)), {
-    batchSize: 64,
+    batchSize: o.batchSize ?? 64,
     shuffle: true,
     seed: 7,
     normalize: { mean: 0.3, std: 0.3 },
@@ -36,6 +42,7 @@ async function setup(
     optimizer: o.optimizer ?? { kind: "sgd", lr: 0.1 },
     gradMode: o.gradMode,
     callbacks: [metrics, ...(o.cbs ?? [])],
+    runAhead: o.runAhead,
   });
   return { learner, metrics, model };
 }
@@ -224,6 +231,65 @@ Deno.test({
       !Number.isFinite(metrics.history.at(-1)!.train!.loss) ||
         !Number.isFinite(metrics.history.at(-1)!.valid?.loss ?? NaN),
     );
+  },
+});
+
+Deno.test({
+  name: "Learner: each batch's loss comes back runAhead batches later, equal to the logged loss",
+  ignore: noGpu,
+  async fn() {
+    for (const runAhead of [1, 2, 3]) {
+      const seen: { iter: number; training: boolean; latest: BatchLoss | null }[] = [];
+      const { learner, metrics } = await setup(testGpu(), {
+        batchSize: 16,
+        runAhead,
+        cbs: [{
+          afterBatch: (l) =>
+            void seen.push({ iter: l.iter, training: l.training, latest: l.latest }),
+        }],
+      });
+      await learner.fit(2);
+      const perEpoch = Math.ceil(203 / 16);
+      const train = seen.filter((s) => s.training);
+      assert.equal(train.length, 2 * perEpoch);
+      for (const s of train) {
+        if (s.iter < runAhead) continue; // the lag is within a part: the part before was drained
+        // The CPU is exactly runAhead batches ahead of the loss it has read back.
+        assert.deepEqual([s.latest?.training, s.latest?.iter], [true, s.iter - runAhead]);
+        assert.equal(s.latest!.loss, metrics.batchLosses[s.latest!.step - 1]);
+      }
+      // After the fit, `latest` is the last validation batch (the part was drained).
+      assert.deepEqual(
+        [learner.latest?.training, learner.latest?.iter, learner.latest?.epoch],
+        [false, learner.latest!.batches - 1, 2],
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "Learner: a non-finite batch loss ends the fit within runAhead batches, mid-epoch",
+  ignore: noGpu,
+  async fn() {
+    const runAhead = 2;
+    const { learner, metrics } = await setup(testGpu(), {
+      batchSize: 16,
+      runAhead,
+      optimizer: { kind: "sgd", lr: 1e6 },
+    });
+    await learner.fit(3);
+    assert.equal(learner.diverged, true);
+    const bad = metrics.batchLosses.findIndex((l) => !Number.isFinite(l));
+    assert.ok(bad >= 0, "a non-finite loss was logged");
+    assert.equal(learner.divergedAt?.step, bad + 1);
+    assert.ok(Number.isNaN(learner.divergedAt!.loss) || !Number.isFinite(learner.divergedAt!.loss));
+    // Batches recorded after the bad one: at most runAhead (the ring's depth).
+    assert.ok(metrics.batchLosses.length <= bad + 1 + runAhead, `${metrics.batchLosses.length}`);
+    assert.ok(metrics.batchLosses.length < Math.ceil(203 / 16), "it stopped mid-epoch");
+    // The diverged epoch is recorded, with its (partial) training part and no validation.
+    const last = metrics.history.at(-1)!;
+    assert.equal(last.epoch, learner.divergedAt!.epoch);
+    assert.ok(!Number.isFinite(last.train!.loss) && last.valid === undefined);
   },
 });
 

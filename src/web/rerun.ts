@@ -26,6 +26,7 @@ import { NoAdapterError } from "../gpu/errors.ts";
 import { claimCharts } from "../report/claim_page.ts";
 import { badge, chartSection, esc, num } from "../report/html.ts";
 import { CLAIMS, DATA_FREE } from "./claims.ts";
+import { RerunStatus } from "./rerun_status.ts";
 
 /** What a finished re-run leaves on `window.claimbenchRerun` (for tests and the curious). */
 export interface RerunOutcome {
@@ -184,19 +185,18 @@ ${
     runButton.disabled = true;
     cancelButton.disabled = false;
     progress.hidden = false;
-    progress.removeAttribute("value"); // indeterminate until the first epoch
+    progress.removeAttribute("value"); // indeterminate until the first batch
     log.hidden = false;
     log.textContent = "";
     out.innerHTML = "";
     root.dataset.state = "running";
     const lines: string[] = [];
-    let epochsDone = 0;
-    const expectedEpochs = seeds * (epochs || 3);
     const write = (m: string) => {
       lines.push(m);
       log.textContent = lines.slice(-12).join("\n");
-      if (/epoch \d+: valid/.test(m)) progress.value = Math.min(1, ++epochsDone / expectedEpochs);
     };
+    // The status line and bar follow the runs (k of n) and, within a run, its batches.
+    const status = new RerunStatus(say, (v) => (progress.value = v));
     const loaded: { data: Promise<GpuFashionMnist> | null } = { data: null };
     const loadData = () =>
       loaded.data ??= (async () => {
@@ -219,6 +219,7 @@ ${
         store: null,
         log: write,
         signal: abort.signal,
+        onBatch: (p) => status.batch(p),
       });
       const [result] = await runClaims(gpu, [claim], {
         quick: false,
@@ -227,6 +228,7 @@ ${
         log: write,
         data: loadData,
         signal: abort.signal,
+        onProgress: (e) => status.run(e),
         configs: configInput === undefined ? undefined : { [claim.id]: configInput },
       });
       if (abort.signal.aborted) {

@@ -275,18 +275,27 @@ Deno.test({
       assert.ok(Math.max(...diffs) <= 1e-3, `max loss difference ${Math.max(...diffs)} > 1e-3`);
       assert.deepEqual(page.errors(), []);
 
-      // Cancel: runs are not memoised across re-runs, so this one trains; the abort lands before
-      // its first batch.
+      // Cancel mid-run: runs are not memoised across re-runs, so this one trains. The status line
+      // follows the batches (the epochs as chosen: 1), and Cancel ends the run as cancelled.
       await page.evaluate(`
         document.querySelector('.rerun-controls [name=seeds]').value = '2';
         document.querySelector('button[name=run]').click();
-        document.querySelector('button[name=cancel]').click();
         true`);
+      const statusText = () =>
+        page.evaluate<string>("document.querySelector('.rerun-status').textContent");
+      const seen: string[] = [];
+      const until = Date.now() + 120_000;
+      while (Date.now() < until && !/train batch [2-9]\/6\b/.test(seen.at(-1) ?? "")) {
+        seen.push(await statusText());
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(seen.some((t) => /^Run 1 of 2: .*, seed 1/.test(t)), seen.join("\n"));
+      assert.match(seen.at(-1)!, /^Run 1 of 2: .* · epoch 1\/1 train batch [2-9]\/6 · loss \d/);
+      await page.evaluate("document.querySelector('button[name=cancel]').click(); true");
       assert.equal(await waitState(page, (s) => s !== "running", 120), "cancelled");
-      assert.match(
-        await page.evaluate<string>("document.querySelector('.rerun-status').textContent"),
-        /Cancelled/,
-      );
+      assert.match(await statusText(), /Cancelled/);
+      const log = await page.evaluate<string>("document.querySelector('.rerun-log').textContent");
+      assert.doesNotMatch(log, /diverged/);
     } finally {
       await browser.close();
       await server.shutdown();

@@ -27,7 +27,8 @@ export interface EpochMetrics {
  * The lesson's MetricsCB: accuracy and loss per epoch for train and valid, accumulated on the GPU
  * by the loss kernel and read once per part. Also logs every training batch's loss into a GPU
  * buffer (read once after fit) for loss curves. A non-finite train or valid loss marks the run
- * diverged and ends the fit cleanly, keeping everything recorded so far.
+ * diverged and ends the fit cleanly, keeping everything recorded so far; when the Learner ended
+ * the fit mid-part on a non-finite batch loss, the part's totals up to there are its record.
  */
 export class MetricsCallback implements Callback {
   readonly order = 0;
@@ -42,6 +43,8 @@ export class MetricsCallback implements Callback {
   #log: GpuTensor<"f32"> | null = null;
   #logged = 0;
   #current: EpochMetrics | null = null;
+  /** An epoch part began and has no record yet. */
+  #partOpen = false;
 
   constructor(options: { onEpoch?: (m: EpochMetrics) => void } = {}) {
     this.onEpoch = options.onEpoch;
@@ -61,6 +64,7 @@ export class MetricsCallback implements Callback {
     rec.clear(learn.model.loss.totals);
     rec.submit();
     this.#started = performance.now();
+    this.#partOpen = true;
     // A train part starts a new epoch record (a train-only fit never sees a valid part).
     if (learn.training && this.#current && (this.#current.train || this.#current.valid)) {
       this.#finish(this.#current);
@@ -74,6 +78,23 @@ export class MetricsCallback implements Callback {
   }
 
   async afterEpoch(learn: Learner): Promise<void> {
+    const part = await this.#recordPart(learn);
+    if (!Number.isFinite(part.loss)) {
+      learn.diverged = true;
+      this.#finish(this.#current!);
+      throw new CancelFitError(`non-finite ${learn.training ? "train" : "valid"} loss`);
+    }
+    if (!learn.training) this.#finish(this.#current!);
+  }
+
+  async cleanupEpoch(learn: Learner): Promise<void> {
+    // The Learner stopped a diverged fit mid-part: what ran of the part is its record.
+    if (this.#partOpen && learn.divergedAt) await this.#recordPart(learn);
+    this.#partOpen = false;
+  }
+
+  async #recordPart(learn: Learner): Promise<PartMetrics> {
+    this.#partOpen = false;
     const t = await learn.model.loss.readTotals();
     const seconds = (performance.now() - this.#started) / 1000;
     const part: PartMetrics = {
@@ -84,12 +105,7 @@ export class MetricsCallback implements Callback {
     };
     const current = this.#current ??= { epoch: learn.epochsDone + 1 };
     current[learn.training ? "train" : "valid"] = part;
-    if (!Number.isFinite(part.loss)) {
-      learn.diverged = true;
-      this.#finish(current);
-      throw new CancelFitError(`non-finite ${learn.training ? "train" : "valid"} loss`);
-    }
-    if (!learn.training) this.#finish(current);
+    return part;
   }
 
   #finish(m: EpochMetrics): void {

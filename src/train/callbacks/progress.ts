@@ -2,55 +2,79 @@ import type { Callback } from "../callback.ts";
 import type { Learner } from "../learner.ts";
 import type { EpochMetrics } from "./metrics.ts";
 
+/** Where a fit is, for progress displays: what {@link ProgressCallback} reports per batch. */
+export interface BatchProgress {
+  /** Training or validation part. */
+  training: boolean;
+  /** 1-based epoch of this fit, and the fit's epoch count. */
+  epoch: number;
+  epochs: number;
+  /** Batches recorded in this part (1-based), batches done by the GPU, and the part's count. */
+  batch: number;
+  done: number;
+  batches: number;
+  /** The latest training batch loss read back (null before the first). */
+  loss: number | null;
+  /** Images per second over this part so far (batches done), null before the first is done. */
+  imagesPerSecond: number | null;
+  /** Seconds left in this part at that rate (null before the first batch is done). */
+  partEtaSeconds: number | null;
+}
+
 /**
- * A terminal progress display: on a TTY, a live line (epoch, batch, smoothed loss, images/s,
- * ETA) refreshed at most every 2 s, reading the loss back only then; otherwise nothing per batch.
- * Epoch summaries are printed by {@link formatEpoch} through the metrics callback. Silent when
- * `quiet`.
+ * How far into its fit a batch is, 0–1: epochs done plus the part's batches done, a training part
+ * weighed 0.8 of an epoch and validation 0.2 (its forward passes on a sixth of the images).
+ */
+export function runFraction(p: BatchProgress): number {
+  const inEpoch = p.training ? 0.8 * (p.done / p.batches) : 0.8 + 0.2 * (p.done / p.batches);
+  return Math.min(1, (p.epoch - 1 + inEpoch) / p.epochs);
+}
+
+/**
+ * Reports a {@link BatchProgress} after every batch, from the losses the Learner reads back a few
+ * batches late ({@link Learner.latest}): no readback of its own, so it never stalls the queue. A
+ * display decides how often to draw.
  */
 export class ProgressCallback implements Callback {
   readonly order = 1; // after metrics, as the lesson's ProgressCB
   readonly name = "progress";
-  readonly #tty: boolean;
-  readonly #quiet: boolean;
-  #lastDraw = 0;
-  #epochStart = 0;
-  #smoothed: number | null = null;
-  #reading = false;
+  readonly #onBatch: (p: BatchProgress) => void;
+  #partStart = 0;
+  #fitEpoch0 = 0;
+  #loss: number | null = null;
 
-  constructor(options: { quiet?: boolean; tty?: boolean } = {}) {
-    this.#quiet = options.quiet ?? false;
-    this.#tty = options.tty ?? Deno.stderr.isTerminal();
+  constructor(onBatch: (p: BatchProgress) => void) {
+    this.#onBatch = onBatch;
+  }
+
+  beforeFit(learn: Learner): void {
+    this.#fitEpoch0 = learn.epochsDone;
   }
 
   beforeEpoch(): void {
-    this.#epochStart = performance.now();
+    this.#partStart = performance.now();
   }
 
   afterBatch(learn: Learner): void {
-    if (this.#quiet || !this.#tty || !learn.training) return;
-    const now = performance.now();
-    if (now - this.#lastDraw < 2000 || this.#reading) return;
-    this.#lastDraw = now;
-    this.#reading = true;
-    // The read waits for the GPU (~11 ms), at most every 2 s; the fit carries on meanwhile.
-    learn.model.gpu.read(learn.model.loss.batchLoss).then(([loss]) => {
-      this.#smoothed = this.#smoothed === null ? loss : 0.7 * this.#smoothed + 0.3 * loss;
-      const done = learn.iter + 1, total = learn.trainBatches.batchCount;
-      const seconds = (performance.now() - this.#epochStart) / 1000;
-      const rate = (done * learn.trainBatches.batchSize) / seconds;
-      const eta = (total - done) * (seconds / done);
-      const text = `epoch ${learn.epochsDone + 1} batch ${done}/${total} loss ${
-        this.#smoothed.toFixed(4)
-      } ${Math.round(rate)} img/s ETA ${eta.toFixed(0)} s`;
-      Deno.stderr.writeSync(new TextEncoder().encode(`\r${text.padEnd(70)}`));
-    }).catch(() => {}).finally(() => (this.#reading = false));
-  }
-
-  afterEpoch(learn: Learner): void {
-    if (!this.#quiet && this.#tty && !learn.training) {
-      Deno.stderr.writeSync(new TextEncoder().encode(`\r${"".padEnd(70)}\r`));
-    }
+    const latest = learn.latest;
+    if (latest?.training) this.#loss = latest.loss;
+    const batches = learn.batches.batchCount;
+    const samePart = latest !== null && latest.training === learn.training &&
+      latest.epoch === learn.epochsDone + 1;
+    const done = samePart ? latest.iter + 1 : 0;
+    const seconds = (performance.now() - this.#partStart) / 1000;
+    const rate = done > 0 && seconds > 0 ? (done * learn.batches.batchSize) / seconds : null;
+    this.#onBatch({
+      training: learn.training,
+      epoch: learn.epochsDone - this.#fitEpoch0 + 1,
+      epochs: learn.nEpochs,
+      batch: learn.iter + 1,
+      done,
+      batches,
+      loss: this.#loss,
+      imagesPerSecond: rate,
+      partEtaSeconds: done > 0 ? ((batches - done) * seconds) / done : null,
+    });
   }
 }
 

@@ -85,8 +85,14 @@ export {
 } from "./src/shapes.ts";
 
 // Kernels: WGSL compute pipelines and their launchers (they record into a Recorder).
-export { gatherKernel, type GatherParams, recordGather } from "./src/kernels/gather.ts";
 export {
+  type GatherBuffers,
+  gatherKernel,
+  type GatherParams,
+  recordGather,
+} from "./src/kernels/gather.ts";
+export {
+  type ByQuads,
   type Conv2dKernels,
   conv2dKernels,
   type Conv2dTuning,
@@ -96,30 +102,35 @@ export {
 export {
   type LinearKernels,
   linearKernels,
+  type LinearTuning,
   recordLinearBackward,
   recordLinearForward,
 } from "./src/kernels/linear.ts";
 export {
   type GeneralReluKernels,
   generalReluKernels,
+  type GeneralReluTuning,
   recordGeneralReluBackward,
   recordGeneralReluForward,
 } from "./src/kernels/activations.ts";
 export {
   BatchNormKernels,
   batchNormKernels,
+  type BatchNormTuning,
   recordBatchNormBackward,
   recordBatchNormForward,
 } from "./src/kernels/batchnorm.ts";
 export {
   LayerNormKernels,
   layerNormKernels,
+  type LayerNormTuning,
   recordLayerNormBackward,
   recordLayerNormForward,
 } from "./src/kernels/layernorm.ts";
 export {
   CrossEntropyKernels,
   crossEntropyKernels,
+  type CrossEntropyTuning,
   recordSoftmaxCrossEntropy,
 } from "./src/kernels/cross_entropy.ts";
 export {
@@ -239,6 +250,7 @@ export {
   ACT_STATS_WIDTH,
   type ActStatsKernels,
   actStatsKernels,
+  type ActStatsTuning,
   recordActStats,
 } from "./src/kernels/act_stats.ts";
 export { actStatsRef } from "./src/ref/act_stats.ts";
@@ -284,22 +296,36 @@ export { type LookPlan, lookPlan } from "./src/verdict/plan.ts";
 export { judgeSequentially } from "./src/verdict/sequential.ts";
 
 // Reports: results.json → self-contained HTML pages with Observable Plot charts (no GPU needed).
-export { renderReport } from "./src/report/render.ts";
-export { claimCharts, claimPage } from "./src/report/claim_page.ts";
-export { indexPage } from "./src/report/index_page.ts";
-export { type Chart, type Panel, renderPlot } from "./src/report/plot.ts";
+export { type RenderOptions, renderReport } from "./src/report/render.ts";
+export { claimCharts, claimPage, type ClaimPageContext } from "./src/report/claim_page.ts";
+export { type IndexContext, indexPage } from "./src/report/index_page.ts";
+export { type BaselineComparison } from "./src/report/baseline.ts";
+export {
+  type AccuracyThreshold,
+  type DepthCaseDetail,
+  type DepthEvidence,
+  type DepthSeedDetail,
+  type LessonPoint,
+  type RunsByConfig,
+} from "./src/report/evidence.ts";
+export { type Chart, type Panel, type PlotOptions, renderPlot } from "./src/report/plot.ts";
 export { accuracyChart, finalAccuracyChart, lossChart } from "./src/report/charts/training.ts";
 export {
   activationMomentsChart,
   colorDimChart,
   colorDimPng,
   deadChart,
+  type StatsRun,
 } from "./src/report/charts/activations.ts";
 export { depthSurvivalChart } from "./src/report/charts/depth.ts";
 export { lsuvChart } from "./src/report/charts/lsuv.ts";
 export { hyperChart } from "./src/report/charts/hyper.ts";
 export { ewmaDemoChart, generalReluShapeChart } from "./src/report/charts/demos.ts";
-export { historyChart } from "./src/report/charts/history.ts";
+export {
+  type BaselineHeadline,
+  historyChart,
+  type HistoryClaim,
+} from "./src/report/charts/history.ts";
 export { encodePng } from "./src/report/png.ts";
 
 // Performance measurement (deno task perf).

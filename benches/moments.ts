@@ -18,6 +18,7 @@ import {
   AnyNumber,
   type Claim,
   generalReluKernels,
+  type Gpu,
   linearKernels,
   type MetricInfo,
   type ProbeSubject,
@@ -94,6 +95,51 @@ const IDENTITIES = "identities";
 const identities = (metric: MomentsMetric) => ({ config: IDENTITIES, metric });
 
 /**
+ * (b)'s layer: x = randn(N, I); w1 = randn(I, H)/√I, drawn as its transpose [H, I] (i.i.d.
+ * entries: the same distribution) for y = x·w1ᵀ; b1 = zeros(H).
+ */
+function layerInputs(gpu: Gpu, rng: Rng, label: string, config: MomentsConfig) {
+  const { inputs: I, rows: N, hidden: H } = config;
+  const x = gpu.upload(rng.derive("layer", "x").fillNormal(new Float32Array(N * I)), [N, I], {
+    dtype: "f32",
+    label: `${label} layer x`,
+  }); // [N, I]
+  const w1Host = rng.derive("layer", "w1").fillNormal(new Float32Array(H * I)); // [H, I]
+  const root = Math.sqrt(I);
+  for (let i = 0; i < w1Host.length; i++) w1Host[i] /= root;
+  const w1 = gpu.upload(w1Host, [H, I], { dtype: "f32", label: `${label} w1` }); // [H, I]
+  const b1 = gpu.tensor<"f32">([H], { label: `${label} b1` }); // [H], zeros
+  return { x, w1, b1 };
+}
+
+/**
+ * One seed's measures from the readback: (a)'s trial averages, taken on the host in float64 from
+ * the T outputs [T, yStride] (y_t: [1, O]), then the stats rows [2, 42] at `statsAt`.
+ */
+function readDetail(
+  host: Float32Array,
+  seed: number,
+  { T, O, yStride, statsAt }: { T: number; O: number; yStride: number; statsAt: number },
+): MomentsSeed {
+  let sumMean = 0;
+  let sumSq = 0;
+  for (let t = 0; t < T; t++) {
+    const s = hostStats(host.subarray(t * yStride, t * yStride + O));
+    sumMean += s.mean;
+    sumSq += s.meanSq;
+  }
+  return {
+    seed,
+    matmulMean: sumMean / T,
+    matmulMeanSq: sumSq / T,
+    linearMean: host[statsAt],
+    linearStd: host[statsAt + 1],
+    reluMean: host[statsAt + ACT_STATS_WIDTH],
+    reluStd: host[statsAt + ACT_STATS_WIDTH + 1],
+  };
+}
+
+/**
  * The probe: for one seed, (a) `trials` products y = a @ x (trial t's x and a from
  * `rng.derive("trial", t, "x" | "a")`), (b) the linear layer from `rng.derive("layer", "x" | "w1")`
  * and (c) its ReLU, in one submit and one readback.
@@ -127,17 +173,7 @@ export function momentsProbe(config: MomentsConfig): ProbeSubject {
         normalBlocks((t) => rng.derive("trial", t, "a"), { count: T, elements: O * I }),
         { shape: [O, I], label: `${label} a` }, // [T, stride]; trial t: [O, I]
       );
-      // (b) x = randn(N, I); w1 = randn(I, H)/√I, drawn as its transpose [H, I] (i.i.d. entries:
-      // the same distribution) for y = x·w1ᵀ; b1 = zeros(H).
-      const x = gpu.upload(rng.derive("layer", "x").fillNormal(new Float32Array(N * I)), [N, I], {
-        dtype: "f32",
-        label: `${label} layer x`,
-      }); // [N, I]
-      const w1Host = rng.derive("layer", "w1").fillNormal(new Float32Array(H * I)); // [H, I]
-      const root = Math.sqrt(I);
-      for (let i = 0; i < w1Host.length; i++) w1Host[i] /= root;
-      const w1 = gpu.upload(w1Host, [H, I], { dtype: "f32", label: `${label} w1` }); // [H, I]
-      const b1 = gpu.tensor<"f32">([H], { label: `${label} b1` }); // [H], zeros
+      const { x, w1, b1 } = layerInputs(gpu, rng, label, config);
       const l1 = gpu.tensor<"f32">([N, H], { label: `${label} l1` }); // [N, H]
       const l2 = gpu.tensor<"f32">([N, H], { label: `${label} relu(l1)` }); // [N, H]
       // One readback buffer: the trial outputs [T, yStride] (y_t: [1, O]), then the stats [2, 42].
@@ -163,22 +199,7 @@ export function momentsProbe(config: MomentsConfig): ProbeSubject {
         recordActStats(rec, stats, { x: l2, out: statsOut }, 1);
         rec.submit();
         const host = await gpu.read(readout);
-        let sumMean = 0;
-        let sumSq = 0;
-        for (let t = 0; t < T; t++) {
-          const s = hostStats(host.subarray(t * yStride, t * yStride + O));
-          sumMean += s.mean;
-          sumSq += s.meanSq;
-        }
-        const detail: MomentsSeed = {
-          seed,
-          matmulMean: sumMean / T,
-          matmulMeanSq: sumSq / T,
-          linearMean: host[statsAt],
-          linearStd: host[statsAt + 1],
-          reluMean: host[statsAt + ACT_STATS_WIDTH],
-          reluStd: host[statsAt + ACT_STATS_WIDTH + 1],
-        };
+        const detail = readDetail(host, seed, { T, O, yStride, statsAt });
         log(
           `moments seed ${seed}: E[(a@x)²] ${fmt(detail.matmulMeanSq)}, linear std ` +
             `${fmt(detail.linearStd)}, ReLU mean ${fmt(detail.reluMean)} std ` +

@@ -32,13 +32,25 @@ export function runOutcome(run: TrainRun | null): RunOutcome {
   const bad = run.batchLosses.findIndex((l) => !Number.isFinite(l));
   if (run.diverged || bad >= 0) {
     const step = bad >= 0 ? bad + 1 : run.batchLosses.length;
-    // A fit ends in the epoch that diverged (at its end, or since the run-ahead readbacks within
-    // a few batches of the bad one): it is the last epoch recorded.
-    return { outcome: "diverged", divergedAt: { epoch: Math.max(1, run.epochs.length), step } };
+    return { outcome: "diverged", divergedAt: { epoch: divergedEpoch(run, step), step } };
   }
   const last = run.epochs.at(-1)?.validAccuracy;
   if (last !== null && last !== undefined && last <= COLLAPSE_ACCURACY) {
     return { outcome: "collapsed", divergedAt: null };
   }
   return { outcome: "trained", divergedAt: null };
+}
+
+/**
+ * The epoch of training step `step`. The trainer ends a diverged fit in the epoch that diverged,
+ * within a few batches of the bad one, so its last recorded epoch may be partial: with B batches
+ * per epoch, the per-epoch estimate len/epochs is then below B and ceil(step/estimate) at least
+ * the true epoch, so the last epoch caps it. Runs that logged every epoch whole (synthetic ones,
+ * older trainers) give the estimate B exactly.
+ */
+function divergedEpoch(run: TrainRun, step: number): number {
+  const epochs = run.epochs.length;
+  if (epochs === 0) return 1;
+  const perEpoch = Math.round(run.batchLosses.length / epochs);
+  return Math.max(1, perEpoch > 0 ? Math.min(epochs, Math.ceil(step / perEpoch)) : epochs);
 }

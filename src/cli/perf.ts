@@ -12,8 +12,8 @@
 import { z } from "zod";
 import { summarize } from "../bench/stats.ts";
 import { Batcher } from "../data/batches.ts";
-import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
-import { getGpu } from "../gpu/device.ts";
+import { type GpuFashionMnist, loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
+import { getGpu, type Gpu } from "../gpu/device.ts";
 import { defaultTuning, setDefaultTuning } from "../nn/kernels.ts";
 import { autotuneConv, type AutotuneResult } from "../perf/autotune.ts";
 import { type EpochFigures, measureEpochs } from "../perf/epoch.ts";
@@ -26,7 +26,7 @@ import {
 import { measureFmaCeiling } from "../perf/fma_ceiling.ts";
 import { measureLoadRates } from "../perf/load_rates.ts";
 import { measureMatmulCeiling } from "../perf/matmul_ceiling.ts";
-import { measureTrainStep, PERF_OPTIMIZER } from "../perf/train_step.ts";
+import { measureTrainStep, PERF_OPTIMIZER, type StepFigures } from "../perf/train_step.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
 import { useCachedTuning } from "./tuning.ts";
@@ -58,31 +58,10 @@ interface Row {
   unit: string;
 }
 
-async function main(args: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(args, {
-    "data-dir": { type: "string" },
-    "batch-size": { type: "string" },
-    steps: { type: "string" },
-    epochs: { type: "string" },
-    autotune: { type: "boolean" },
-    untuned: { type: "boolean" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, Flags);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (flags.autotune && flags.untuned) {
-    throw new UsageError("--autotune and --untuned exclude each other");
-  }
-  const bs = flags["batch-size"];
-  const log = (m: string) => flags.json || console.error(m);
-  const gpu = await getGpu();
-  const rows: Row[] = [];
+type Log = (m: string) => void;
 
-  log("measuring GPU latency…");
+/** GPU wait and readback latency, medians of 15. */
+async function latencyRows(gpu: Gpu): Promise<Row[]> {
   const waits: number[] = [];
   const reads: number[] = [];
   const probe = gpu.tensor([1], { label: "probe" });
@@ -94,11 +73,15 @@ async function main(args: string[]): Promise<number> {
     await gpu.read(probe);
     reads.push(performance.now() - t);
   }
-  rows.push(
+  return [
     { what: "GPU wait (onSubmittedWorkDone), median", value: summarize(waits).median, unit: "ms" },
     { what: "read() of 4 bytes, median", value: summarize(reads).median, unit: "ms" },
-  );
+  ];
+}
 
+/** The FMA ceiling, the matmul reference and the load rates, with their rows. */
+async function ceilingRows(gpu: Gpu, log: Log) {
+  const rows: Row[] = [];
   log("measuring the arithmetic ceiling (register-only FMA) and the matmul reference (1024³)…");
   const ceiling = await measureFmaCeiling(gpu);
   const matmul = await measureMatmulCeiling(gpu);
@@ -120,8 +103,20 @@ async function main(args: string[]): Promise<number> {
       unit: "G f32/s",
     });
   }
+  return { rows, ceiling, loads };
+}
 
-  const data = await loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
+/**
+ * The conv tuning this run uses: autotuned now and stored (--autotune), the cached one, or the
+ * built-in defaults (--untuned). Returns the autotune result, if any.
+ */
+async function applyTuning(
+  gpu: Gpu,
+  data: GpuFashionMnist,
+  flags: z.infer<typeof Flags>,
+  log: Log,
+): Promise<AutotuneResult | null> {
+  const bs = flags["batch-size"];
   let tuned: AutotuneResult | null = null;
   if (flags.autotune) {
     log(`autotuning the conv kernels' grid-only parameters (bs ${bs} training step)…`);
@@ -144,8 +139,11 @@ async function main(args: string[]): Promise<number> {
   } else if (!flags.untuned) {
     await useCachedTuning(gpu, log);
   }
-  const tuning = JSON.stringify(defaultTuning(gpu).conv ?? "defaults");
-  log("measuring the gather…");
+  return tuned;
+}
+
+/** Images per second of the batch gather over one epoch. */
+async function gatherRow(gpu: Gpu, data: GpuFashionMnist, bs: number): Promise<Row> {
   const gather = await Batcher.create(gpu, data.train, { batchSize: bs, shuffle: true, seed: 0 });
   gather.beginEpoch(0);
   const t0 = performance.now();
@@ -156,26 +154,24 @@ async function main(args: string[]): Promise<number> {
     rec.submit();
   }
   await gpu.sync();
-  rows.push({
+  const row = {
     what: `gather, bs ${bs}`,
     value: gathered / ((performance.now() - t0) / 1000),
     unit: "images/s",
-  });
+  };
   gather.destroy();
+  return row;
+}
 
-  log(`measuring ${flags.steps} training steps (GeneralReLU + BatchNorm, bs ${bs})…`);
-  const step = await measureTrainStep(gpu, data, {
-    model: { act: { leak: 0.1, sub: 0.4 }, norm: "batchnorm" },
-    batchSize: bs,
-    steps: flags.steps,
-  });
+/** The rows of the measured training steps and validation passes. */
+function stepRows(step: StepFigures, bs: number): Row[] {
   const trainFlops = step.flopsPerImage * step.trainImagesPerSecond / 1e9;
   const spread = (v: number[]) =>
     `${Math.round(Math.min(...v)).toLocaleString("en-US")}–${
       Math.round(Math.max(...v)).toLocaleString("en-US")
     }`;
   const windows = step.windows.train.length;
-  rows.push(
+  return [
     {
       what:
         `train step (gather+fwd+loss+bwd+${PERF_OPTIMIZER.kind}), bs ${bs}, median of ${windows}`,
@@ -196,7 +192,110 @@ async function main(args: string[]): Promise<number> {
       unit: `× (pairs ${step.windows.ratio.map((r) => r.toFixed(2)).join(", ")})`,
     },
     { what: "GPU bytes allocated while training", value: step.bytesAllocated, unit: "B" },
+  ];
+}
+
+/** The rows of whole epochs through the Learner. */
+function epochRows(epoch: EpochFigures): Row[] {
+  const rows: Row[] = [
+    {
+      what: "epoch through the Learner (train + valid)",
+      value: epoch.secondsPerEpoch,
+      unit: "s",
+    },
+    { what: "epoch, train part", value: epoch.trainImagesPerSecond, unit: "images/s" },
+    { what: "epoch, readbacks", value: epoch.readbacksPerEpoch, unit: "per epoch" },
+  ];
+  if (epoch.epochs > 1) {
+    rows.push({
+      what: `GPU bytes growth, epoch 1 → ${epoch.epochs}`,
+      value: epoch.bytesAfterLastEpoch - epoch.bytesAfterFirstEpoch,
+      unit: "B",
+    });
+  }
+  return rows;
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 100 || v === 0
+    ? Math.round(v).toLocaleString("en-US")
+    : v.toFixed(v >= 10 ? 1 : 3);
+}
+
+/** Per layer phase and per kernel times of a training step (when timestamps were available). */
+function printPhases(step: StepFigures, ceiling: { gflops: number }): void {
+  if (step.phases.length === 0) return;
+  console.log(
+    `\nper layer phase (timestamp queries, ms per training step; ceiling ${
+      fmt(ceiling.gflops)
+    } GFLOP/s)`,
   );
+  const w = Math.max(...step.phases.map((p) => p.phase.length));
+  for (const p of step.phases) {
+    const g = p.gflops === null
+      ? ""
+      : `${fmt(p.gflops).padStart(8)} GFLOP/s ${
+        (100 * p.gflops / ceiling.gflops).toFixed(0).padStart(4)
+      }% of ceiling`;
+    console.log(`  ${p.phase.padEnd(w)} ${p.ms.toFixed(3).padStart(9)} ms  ${g}`);
+  }
+  console.log("\nper kernel (ms per training step, dispatches)");
+  const wk = Math.max(...step.kernels.map((k) => k.label.length));
+  for (const k of step.kernels) {
+    console.log(`  ${k.label.padEnd(wk)} ${k.ms.toFixed(3).padStart(9)} ms  ×${k.dispatches}`);
+  }
+}
+
+function parse(args: string[]) {
+  const parsed = parseFlags(args, {
+    "data-dir": { type: "string" },
+    "batch-size": { type: "string" },
+    steps: { type: "string" },
+    epochs: { type: "string" },
+    autotune: { type: "boolean" },
+    untuned: { type: "boolean" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  }, Flags);
+  if (parsed.flags.help) return parsed;
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
+  }
+  if (parsed.flags.autotune && parsed.flags.untuned) {
+    throw new UsageError("--autotune and --untuned exclude each other");
+  }
+  return parsed;
+}
+
+async function main(args: string[]): Promise<number> {
+  const { flags } = parse(args);
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const bs = flags["batch-size"];
+  const log = (m: string) => flags.json || console.error(m);
+  const gpu = await getGpu();
+  const rows: Row[] = [];
+
+  log("measuring GPU latency…");
+  rows.push(...await latencyRows(gpu));
+  const { rows: ceilings, ceiling, loads } = await ceilingRows(gpu, log);
+  rows.push(...ceilings);
+
+  const data = await loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
+  const tuned = await applyTuning(gpu, data, flags, log);
+  const tuning = JSON.stringify(defaultTuning(gpu).conv ?? "defaults");
+  log("measuring the gather…");
+  rows.push(await gatherRow(gpu, data, bs));
+
+  log(`measuring ${flags.steps} training steps (GeneralReLU + BatchNorm, bs ${bs})…`);
+  const step = await measureTrainStep(gpu, data, {
+    model: { act: { leak: 0.1, sub: 0.4 }, norm: "batchnorm" },
+    batchSize: bs,
+    steps: flags.steps,
+  });
+  rows.push(...stepRows(step, bs));
 
   let epoch: EpochFigures | null = null;
   if (flags.epochs > 0) {
@@ -207,22 +306,7 @@ async function main(args: string[]): Promise<number> {
       epochs: flags.epochs,
       optimizer: PERF_OPTIMIZER,
     });
-    rows.push(
-      {
-        what: "epoch through the Learner (train + valid)",
-        value: epoch.secondsPerEpoch,
-        unit: "s",
-      },
-      { what: "epoch, train part", value: epoch.trainImagesPerSecond, unit: "images/s" },
-      { what: "epoch, readbacks", value: epoch.readbacksPerEpoch, unit: "per epoch" },
-    );
-    if (epoch.epochs > 1) {
-      rows.push({
-        what: `GPU bytes growth, epoch 1 → ${epoch.epochs}`,
-        value: epoch.bytesAfterLastEpoch - epoch.bytesAfterFirstEpoch,
-        unit: "B",
-      });
-    }
+    rows.push(...epochRows(epoch));
   }
 
   rows.push({ what: "GPU bytes allocated, peak", value: gpu.peakBytesAllocated, unit: "B" });
@@ -246,31 +330,7 @@ async function main(args: string[]): Promise<number> {
     );
     return 0;
   }
-  const fmt = (v: number) =>
-    Math.abs(v) >= 100 || v === 0
-      ? Math.round(v).toLocaleString("en-US")
-      : v.toFixed(v >= 10 ? 1 : 3);
-  if (step.phases.length > 0) {
-    console.log(
-      `\nper layer phase (timestamp queries, ms per training step; ceiling ${
-        fmt(ceiling.gflops)
-      } GFLOP/s)`,
-    );
-    const w = Math.max(...step.phases.map((p) => p.phase.length));
-    for (const p of step.phases) {
-      const g = p.gflops === null
-        ? ""
-        : `${fmt(p.gflops).padStart(8)} GFLOP/s ${
-          (100 * p.gflops / ceiling.gflops).toFixed(0).padStart(4)
-        }% of ceiling`;
-      console.log(`  ${p.phase.padEnd(w)} ${p.ms.toFixed(3).padStart(9)} ms  ${g}`);
-    }
-    console.log("\nper kernel (ms per training step, dispatches)");
-    const wk = Math.max(...step.kernels.map((k) => k.label.length));
-    for (const k of step.kernels) {
-      console.log(`  ${k.label.padEnd(wk)} ${k.ms.toFixed(3).padStart(9)} ms  ×${k.dispatches}`);
-    }
-  }
+  printPhases(step, ceiling);
   console.log(`\nclaimbench perf on ${gpu.adapterName}; conv tuning ${tuning}`);
   const width = Math.max(...rows.map((r) => r.what.length));
   for (const r of rows) {

@@ -152,17 +152,19 @@ export class ProgressDisplay {
     return lines.map(fit).join("\n");
   }
 
-  /** Seconds left: runs to go × the mean run time, or before any finished, this run's pace. */
+  /**
+   * Seconds left: the current run's rest at its own pace, plus the runs to go at the mean run
+   * time (runs this process trained and the current run's projection: a diverged run ends early
+   * and must not make the rest look short).
+   */
   #eta(c: RunProgress, elapsed: number): number {
-    const toGo = c.total - c.index; // after the current one
-    if (this.#trained.length > 0) {
-      const mean = this.#trained.reduce((a, b) => a + b, 0) / this.#trained.length;
-      return Math.max(0, (toGo + 1) * mean - elapsed);
-    }
     const fraction = this.#batch ? runFraction(this.#batch) : 0;
-    if (fraction < 0.02) return NaN;
-    const perRun = elapsed / fraction;
-    return perRun - elapsed + toGo * perRun;
+    const projected = fraction >= 0.02 ? elapsed / fraction : NaN;
+    const samples = Number.isFinite(projected) ? [...this.#trained, projected] : this.#trained;
+    if (samples.length === 0) return NaN;
+    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+    const current = Number.isFinite(projected) ? projected - elapsed : Math.max(0, mean - elapsed);
+    return current + (c.total - c.index) * mean;
   }
 
   /** Stops the heartbeat and leaves the terminal on a clean line. */

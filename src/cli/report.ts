@@ -68,6 +68,79 @@ async function readBaselineFile(
   }
 }
 
+type ReportFlags = z.infer<typeof Flags>;
+
+/** --compare A B: the page of differences from run A to run B. */
+async function compareMode(flags: ReportFlags, positionals: string[]): Promise<number> {
+  if (positionals.length !== 2) {
+    throw new UsageError(
+      `--compare: expected exactly two results files (A, then B), found ${positionals.length}`,
+    );
+  }
+  if (flags.check || flags.summary) {
+    throw new UsageError("--check and --summary go with --merge, not --compare");
+  }
+  const [pathA, pathB] = positionals;
+  const a = await readResults(pathA); // a missing or bad file is a DataError (exit 4)
+  const b = await readResults(pathB);
+  const out = flags.out ?? "reports/compare";
+  const cmp = compareRuns(a, b);
+  const page = await renderComparison(out, cmp, { a: pathA, b: pathB });
+  const moved = cmp.gate.rows.filter((r) => cmp.both.includes(r.id) && r.status !== "same");
+  for (const note of environmentDifferences(a.meta, b.meta)) console.log(`note: ${note}`);
+  console.log(
+    `claimbench report: ${cmp.both.length} claim(s) in both (${moved.length} changed), ` +
+      `${cmp.onlyA.length} only in A, ${cmp.onlyB.length} only in B → ${page}`,
+  );
+  return EXIT.ok;
+}
+
+/** --merge A B …: shard results into one results.json and its report; --check gates it. */
+async function mergeMode(flags: ReportFlags, positionals: string[]): Promise<number> {
+  const out = flags.out ?? "reports/latest";
+  if (positionals.length < 2) {
+    throw new UsageError(
+      `--merge: expected at least two results files, found ${positionals.length}`,
+    );
+  }
+  const parts = [];
+  for (const path of positionals) parts.push({ path, results: await readResults(path) });
+  let merged;
+  try {
+    merged = mergeResults(parts);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  await writeResults(`${out}/results.json`, merged);
+  await appendHistory(flags.history, historyLine(merged));
+  const { baseline, problem } = await readBaselineFile(flags.baseline, (m) => console.error(m));
+  const pages = await renderReport(out, merged, await readHistory(flags.history), {
+    baseline,
+    baselinePath: flags.baseline,
+    historyPath: flags.history,
+  });
+  await writeWebBundle(out, (m) => console.error(m));
+  console.log(
+    `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${out}/results.json, ` +
+      `report in ${pages[0]}`,
+  );
+  // The gate never passes on a baseline it could not read.
+  if (problem && flags.check) throw problem;
+  const gate = compareWithBaseline(merged, baseline);
+  if (flags.summary) await writeAtomic(flags.summary, markdownSummary(merged, gate));
+  if (!flags.check) return EXIT.ok;
+  console.log(formatGateTable(gate));
+  if (gate.errored.length > 0) {
+    console.error(`the suite broke: ${gate.errored.join(", ")} errored`);
+    return EXIT.error;
+  }
+  if (gate.regressed.length > 0) {
+    console.error(`check failed: ${gate.regressed.join(", ")} regressed`);
+    return EXIT.regressed;
+  }
+  return EXIT.ok;
+}
+
 async function main(args: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(args, {
     merge: { type: "boolean" },
@@ -86,73 +159,8 @@ async function main(args: string[]): Promise<number> {
   if (flags.merge && flags.compare) {
     throw new UsageError("--merge and --compare exclude each other");
   }
-  if (flags.compare) {
-    if (positionals.length !== 2) {
-      throw new UsageError(
-        `--compare: expected exactly two results files (A, then B), found ${positionals.length}`,
-      );
-    }
-    if (flags.check || flags.summary) {
-      throw new UsageError("--check and --summary go with --merge, not --compare");
-    }
-    const [pathA, pathB] = positionals;
-    const a = await readResults(pathA); // a missing or bad file is a DataError (exit 4)
-    const b = await readResults(pathB);
-    const out = flags.out ?? "reports/compare";
-    const cmp = compareRuns(a, b);
-    const page = await renderComparison(out, cmp, { a: pathA, b: pathB });
-    const moved = cmp.gate.rows.filter((r) => cmp.both.includes(r.id) && r.status !== "same");
-    for (const note of environmentDifferences(a.meta, b.meta)) console.log(`note: ${note}`);
-    console.log(
-      `claimbench report: ${cmp.both.length} claim(s) in both (${moved.length} changed), ` +
-        `${cmp.onlyA.length} only in A, ${cmp.onlyB.length} only in B → ${page}`,
-    );
-    return EXIT.ok;
-  }
-  if (flags.merge) {
-    const out = flags.out ?? "reports/latest";
-    if (positionals.length < 2) {
-      throw new UsageError(
-        `--merge: expected at least two results files, found ${positionals.length}`,
-      );
-    }
-    const parts = [];
-    for (const path of positionals) parts.push({ path, results: await readResults(path) });
-    let merged;
-    try {
-      merged = mergeResults(parts);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    await writeResults(`${out}/results.json`, merged);
-    await appendHistory(flags.history, historyLine(merged));
-    const { baseline, problem } = await readBaselineFile(flags.baseline, (m) => console.error(m));
-    const pages = await renderReport(out, merged, await readHistory(flags.history), {
-      baseline,
-      baselinePath: flags.baseline,
-      historyPath: flags.history,
-    });
-    await writeWebBundle(out, (m) => console.error(m));
-    console.log(
-      `merged ${parts.length} shard(s), ${merged.claims.length} claim(s) → ${out}/results.json, ` +
-        `report in ${pages[0]}`,
-    );
-    // The gate never passes on a baseline it could not read.
-    if (problem && flags.check) throw problem;
-    const gate = compareWithBaseline(merged, baseline);
-    if (flags.summary) await writeAtomic(flags.summary, markdownSummary(merged, gate));
-    if (!flags.check) return EXIT.ok;
-    console.log(formatGateTable(gate));
-    if (gate.errored.length > 0) {
-      console.error(`the suite broke: ${gate.errored.join(", ")} errored`);
-      return EXIT.error;
-    }
-    if (gate.regressed.length > 0) {
-      console.error(`check failed: ${gate.regressed.join(", ")} regressed`);
-      return EXIT.regressed;
-    }
-    return EXIT.ok;
-  }
+  if (flags.compare) return await compareMode(flags, positionals);
+  if (flags.merge) return await mergeMode(flags, positionals);
   if (positionals.length > 1) {
     throw new UsageError(`expected at most one DIR, found ${positionals.length}`);
   }

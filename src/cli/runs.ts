@@ -38,6 +38,88 @@ const Flags = z.object({
   help: z.boolean().default(false),
 });
 
+type RunsFlags = z.infer<typeof Flags>;
+type Store = RunStore<RunRecord>;
+type Entries = Awaited<ReturnType<Store["list"]>>;
+
+/** import: copies the runs of other stores that this one does not have. */
+async function importRuns(
+  store: Store,
+  dir: string,
+  sources: string[],
+  warnings: string[],
+): Promise<number> {
+  let copied = 0, present = 0;
+  for (const source of sources) {
+    const from = await RunStore.open<RunRecord>(source, RunRecordSchema, {
+      warn: (m) => warnings.push(m),
+    });
+    for (const e of await from.list()) {
+      if (await store.get(e.stored.key)) {
+        present++;
+        continue;
+      }
+      await store.put(e.stored.key, e.stored.run);
+      copied++;
+    }
+  }
+  for (const w of warnings) console.error(w);
+  console.log(`imported ${copied} run(s) into ${dir}; ${present} were already there`);
+  return EXIT.ok;
+}
+
+/** prune: removes runs older than --older-than and/or of another code identity. */
+async function pruneRuns(
+  store: Store,
+  entries: Entries,
+  code: string,
+  flags: RunsFlags,
+): Promise<number> {
+  if (flags["older-than"] === undefined && !flags["other-code"]) {
+    throw new UsageError("prune: say what to remove: --older-than DAYS and/or --other-code");
+  }
+  const cutoff = Date.now() - (flags["older-than"] ?? 0) * 86_400_000;
+  const doomed = entries.filter((e) =>
+    (flags["older-than"] === undefined || Date.parse(e.stored.savedAt) < cutoff) &&
+    (!flags["other-code"] || e.stored.key.code !== code)
+  );
+  if (!flags["dry-run"]) await store.remove(doomed.map((e) => e.path));
+  console.log(
+    `${flags["dry-run"] ? "would remove" : "removed"} ${doomed.length} of ${entries.length} ` +
+      `run(s) (${mib(doomed.reduce((n, e) => n + e.bytes, 0))})`,
+  );
+  return EXIT.ok;
+}
+
+/** list: one line per config (and code identity), seeds and outcomes. */
+async function listRuns(dir: string, entries: Entries, code: string): Promise<number> {
+  const groups = new Map<string, typeof entries>();
+  for (const e of entries) {
+    const key = `${await configHash(e.stored.key.config)} ${
+      e.stored.key.code === code ? "current" : "other"
+    }`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  console.log(`${dir}: ${entries.length} run(s), ${mib(entries.reduce((n, e) => n + e.bytes, 0))}`);
+  for (const [key, list] of [...groups].sort()) {
+    const c = list[0].stored.key.config as Record<string, unknown>;
+    const seeds = list.map((e) => e.stored.key.seed).sort((a, b) => a - b);
+    const outcomes = new Map<string, number>();
+    for (const e of list) {
+      const o = runOutcome(e.stored.run.run).outcome;
+      outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
+    }
+    const newest = Math.max(...list.map((e) => Date.parse(e.stored.savedAt)));
+    const [hash, which] = key.split(" ");
+    console.log(
+      `${hash}  ${which} code  ${describe(c)}  seeds ${compact(seeds)}  ` +
+        `${[...outcomes].map(([o, n]) => `${n} ${o}`).join(", ")}  ` +
+        `${age(Date.now() - newest)} old  ${mib(list.reduce((n, e) => n + e.bytes, 0))}`,
+    );
+  }
+  return EXIT.ok;
+}
+
 async function main(args: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(args, {
     runs: { type: "string" },
@@ -68,25 +150,7 @@ async function main(args: string[]): Promise<number> {
   const store = await RunStore.open<RunRecord>(dir, RunRecordSchema, {
     warn: (m) => warnings.push(m),
   });
-  if (command === "import") {
-    let copied = 0, present = 0;
-    for (const source of positionals.slice(1)) {
-      const from = await RunStore.open<RunRecord>(source, RunRecordSchema, {
-        warn: (m) => warnings.push(m),
-      });
-      for (const e of await from.list()) {
-        if (await store.get(e.stored.key)) {
-          present++;
-          continue;
-        }
-        await store.put(e.stored.key, e.stored.run);
-        copied++;
-      }
-    }
-    for (const w of warnings) console.error(w);
-    console.log(`imported ${copied} run(s) into ${dir}; ${present} were already there`);
-    return EXIT.ok;
-  }
+  if (command === "import") return await importRuns(store, dir, positionals.slice(1), warnings);
   const entries = await store.list();
   const code = await trainerCodeIdentity();
   for (const w of warnings) console.error(w);
@@ -97,48 +161,8 @@ async function main(args: string[]): Promise<number> {
     );
     return warnings.length ? EXIT.data : EXIT.ok;
   }
-  if (command === "prune") {
-    if (flags["older-than"] === undefined && !flags["other-code"]) {
-      throw new UsageError("prune: say what to remove: --older-than DAYS and/or --other-code");
-    }
-    const cutoff = Date.now() - (flags["older-than"] ?? 0) * 86_400_000;
-    const doomed = entries.filter((e) =>
-      (flags["older-than"] === undefined || Date.parse(e.stored.savedAt) < cutoff) &&
-      (!flags["other-code"] || e.stored.key.code !== code)
-    );
-    if (!flags["dry-run"]) await store.remove(doomed.map((e) => e.path));
-    console.log(
-      `${flags["dry-run"] ? "would remove" : "removed"} ${doomed.length} of ${entries.length} ` +
-        `run(s) (${mib(doomed.reduce((n, e) => n + e.bytes, 0))})`,
-    );
-    return EXIT.ok;
-  }
-  // list: one line per config (and code identity), seeds and outcomes.
-  const groups = new Map<string, typeof entries>();
-  for (const e of entries) {
-    const key = `${await configHash(e.stored.key.config)} ${
-      e.stored.key.code === code ? "current" : "other"
-    }`;
-    groups.set(key, [...(groups.get(key) ?? []), e]);
-  }
-  console.log(`${dir}: ${entries.length} run(s), ${mib(entries.reduce((n, e) => n + e.bytes, 0))}`);
-  for (const [key, list] of [...groups].sort()) {
-    const c = list[0].stored.key.config as Record<string, unknown>;
-    const seeds = list.map((e) => e.stored.key.seed).sort((a, b) => a - b);
-    const outcomes = new Map<string, number>();
-    for (const e of list) {
-      const o = runOutcome(e.stored.run.run).outcome;
-      outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
-    }
-    const newest = Math.max(...list.map((e) => Date.parse(e.stored.savedAt)));
-    const [hash, which] = key.split(" ");
-    console.log(
-      `${hash}  ${which} code  ${describe(c)}  seeds ${compact(seeds)}  ` +
-        `${[...outcomes].map(([o, n]) => `${n} ${o}`).join(", ")}  ` +
-        `${age(Date.now() - newest)} old  ${mib(list.reduce((n, e) => n + e.bytes, 0))}`,
-    );
-  }
-  return EXIT.ok;
+  if (command === "prune") return await pruneRuns(store, entries, code, flags);
+  return await listRuns(dir, entries, code);
 }
 
 function describe(c: Record<string, unknown>): string {

@@ -11,7 +11,7 @@ import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import code from "./act_stats.wgsl" with { type: "text" };
-import { ScratchBuffers } from "./batchnorm.ts";
+import { ScratchBuffers } from "./scratch.ts";
 import { grid2d } from "./gather.ts";
 
 /** Histogram bins: 40 over |x| ∈ [0, 10] (width 0.25). */
@@ -38,11 +38,15 @@ export interface ActStatsTuning {
 
 /** The compiled activation-statistics pipelines for one tuning, with their scratch space. */
 export interface ActStatsKernels {
+  /** The device the pipelines and scratch buffers live on. */
   readonly gpu: Gpu;
+  /** The tuning the pipelines were compiled for, defaults filled in. */
   readonly tuning: Readonly<Required<ActStatsTuning>>;
-  /** Pass 1 on scalars and on vec4s; pass 2. */
+  /** Pass 1 on scalars: per-chunk summaries (mean, M2, bin counts). */
   readonly chunk: Kernel;
+  /** Pass 1 on vec4s. */
   readonly chunk4: Kernel;
+  /** Pass 2: merges the chunk partials in order into the output row. */
   readonly finalize: Kernel;
   /** @internal Chunk partials [G, 42]; reused by every call (dispatches run in order). */
   readonly scratch: ScratchBuffers;

@@ -23,10 +23,13 @@ export interface GeneralReluTuning {
 
 /** The compiled GeneralReLU pipelines for one tuning. */
 export interface GeneralReluKernels {
+  /** y = GeneralReLU(x), elementwise. */
   readonly forward: Kernel;
+  /** dx = dy · GeneralReLU'(x), elementwise. */
   readonly backward: Kernel;
-  /** The same on vec4s, used when the element count is a multiple of 4. */
+  /** The forward on vec4s, used when the element count is a multiple of 4. */
   readonly forward4: Kernel;
+  /** The backward on vec4s, used when the element count is a multiple of 4. */
   readonly backward4: Kernel;
   /** Elements (vec4s for the *4 kernels) one workgroup covers: workgroupSize · perInvocation. */
   readonly block: number;

@@ -25,7 +25,9 @@ import backStatsCode from "./batchnorm_backward_stats.wgsl" with { type: "text" 
 import actFnCode from "./general_relu_fn.wgsl" with { type: "text" };
 import finalizeCode from "./batchnorm_finalize.wgsl" with { type: "text" };
 import statsCode from "./batchnorm_stats.wgsl" with { type: "text" };
+import { checkTensors, checkTuning, plan } from "./batchnorm_plan.ts";
 import { grid2d } from "./gather.ts";
+import { ScratchBuffers } from "./scratch.ts";
 
 export type { BatchNormOptions, BatchNormVariant, GeneralReluOptions };
 
@@ -63,76 +65,40 @@ export interface BatchNormTuning {
   perChannel?: boolean;
 }
 
-/**
- * Scratch buffers owned by a kernels object, one per name, grown on demand and otherwise reused
- * (so steady-state training allocates nothing). Views are prefixes of the current buffer.
- */
-export class ScratchBuffers {
-  readonly #gpu: Gpu;
-  readonly #label: string;
-  readonly #buffers = new Map<string, GpuTensor<"f32">>();
-  readonly #views = new Map<string, GpuTensor<"f32">>();
-  /** Outgrown buffers, kept alive for work recorded before they were replaced. */
-  readonly #retired: GpuTensor<"f32">[] = [];
-  /** Smallest allocation in floats: covers every lesson shape, so growth is rare. */
-  static readonly MIN_FLOATS = 16384;
-
-  constructor(gpu: Gpu, label: string) {
-    this.#gpu = gpu;
-    this.#label = label;
-  }
-
-  /** A `[size]` f32 view named `name`; contents are whatever was last written there. */
-  get(name: string, size: number): GpuTensor<"f32"> {
-    const key = `${name}:${size}`;
-    let view = this.#views.get(key);
-    if (view) return view;
-    let buffer = this.#buffers.get(name);
-    if (!buffer || buffer.size < size) {
-      // The old buffer is not destroyed: recorded but unsubmitted work may still bind it.
-      if (buffer) this.#retired.push(buffer);
-      buffer = this.#gpu.tensor([Math.max(size, ScratchBuffers.MIN_FLOATS)], {
-        label: `${this.#label}.${name}`,
-      });
-      this.#buffers.set(name, buffer);
-      for (const k of [...this.#views.keys()]) if (k.startsWith(`${name}:`)) this.#views.delete(k);
-    }
-    view = buffer.prefix([Math.max(size, 1)]);
-    this.#views.set(key, view);
-    return view;
-  }
-
-  /** Destroys every buffer (reallocated on next use); only once no work still binds them. */
-  release(): void {
-    for (const buffer of [...this.#buffers.values(), ...this.#retired]) this.#gpu.destroy(buffer);
-    this.#buffers.clear();
-    this.#retired.length = 0;
-    this.#views.clear();
-  }
-}
-
 /** The compiled BatchNorm2d pipelines for one tuning, with their scratch space. */
 export class BatchNormKernels {
+  /** The device the pipelines and scratch buffers live on. */
   readonly gpu: Gpu;
+  /** The tuning the pipelines were compiled for, defaults filled in. */
   readonly tuning: Readonly<Required<BatchNormTuning>>;
+  /** Forward pass 1: per-chunk summaries (mean, M2) [C, G, 2]. */
   readonly stats: Kernel;
+  /** Forward pass 2: per-channel mean and rstd (and the running statistics). */
   readonly finalize: Kernel;
+  /** Forward pass 3: y = normalised x · mults + adds (and the fused act). */
   readonly apply: Kernel;
+  /** Backward pass 1: per-chunk sums of dy and dy·(x − mean). */
   readonly backStats: Kernel;
+  /** Backward pass 2: per-channel sums, accumulated into the parameter gradients. */
   readonly backFinalize: Kernel;
+  /** Backward pass 3: dx. */
   readonly backDx: Kernel;
-  /** apply and backDx on vec4s: used when N·C·H·W % 4 == 0 and H·W ≥ 3. */
+  /** apply on vec4s: used when N·C·H·W % 4 == 0 and H·W ≥ 3. */
   readonly apply4: Kernel;
+  /** backDx on vec4s: used when N·C·H·W % 4 == 0 and H·W ≥ 3. */
   readonly backDx4: Kernel;
-  /** The same per channel (workgroup = chunk of one channel): used when H·W % 4 == 0. */
+  /** apply per channel (workgroup = chunk of one channel): used when H·W % 4 == 0. */
   readonly applyChan4: Kernel;
+  /** backDx per channel (workgroup = chunk of one channel): used when H·W % 4 == 0. */
   readonly backDxChan4: Kernel;
-  /** stats and backStats on vec4s: used when H·W % 4 == 0. */
+  /** stats on vec4s: used when H·W % 4 == 0. */
   readonly stats4: Kernel;
+  /** backStats on vec4s: used when H·W % 4 == 0. */
   readonly backStats4: Kernel;
   /** @internal Chunk partials [C, G, 2] and per-channel sums [C, 2]. */
   readonly scratch: ScratchBuffers;
 
+  /** Wraps compiled pipelines (see {@link batchNormKernels}, which compiles them). */
   constructor(
     gpu: Gpu,
     tuning: Required<BatchNormTuning>,
@@ -383,85 +349,4 @@ export function recordBatchNormBackward(
 /** Workgroups of the per-channel elementwise kernels: [chunks of m4 vec4s, C]. */
 function chanGrid(k: BatchNormKernels, m4: number, C: number): [number, number] {
   return [Math.ceil(m4 / (k.tuning.workgroupSize * k.tuning.perInvocation)), C];
-}
-
-/**
- * Validates shape and options; returns sizes, whether the reductions run on vec4s (H·W % 4 == 0),
- * values per chunk T, the chunk count G and the settings.
- */
-function plan(
-  what: string,
-  k: BatchNormKernels,
-  s: NormShape,
-  o: BatchNormOptions,
-): {
-  M: number;
-  HW: number;
-  count: number;
-  vecStats: boolean;
-  T: number;
-  G: number;
-  momentum: number;
-  eps: number;
-} {
-  for (const name of ["N", "C", "H", "W"] as const) {
-    const v = s[name];
-    if (!Number.isInteger(v) || v < 1) {
-      throw new RangeError(`${what}: shape ${name} = ${v}, expected a positive integer`);
-    }
-  }
-  if (o.variant !== "lesson" && o.variant !== "standard") {
-    throw new RangeError(`${what}: variant ${o.variant}, expected "lesson" or "standard"`);
-  }
-  const momentum = o.momentum ?? 0.1, eps = o.eps ?? 1e-5;
-  if (!(momentum >= 0 && momentum <= 1)) {
-    throw new RangeError(`${what}: momentum ${momentum}, expected a number in [0, 1]`);
-  }
-  if (!(eps >= 0 && Number.isFinite(eps))) {
-    throw new RangeError(`${what}: eps ${eps}, expected a finite number ≥ 0`);
-  }
-  const HW = s.H * s.W, M = s.N * HW, count = M * s.C;
-  if (o.training && M < 2) {
-    throw new RangeError(`${what}: M = N·H·W = ${M} values per channel, expected ≥ 2`);
-  }
-  // Counts are merged as f32 (exact to 2^24); indices are u32.
-  if (M > 2 ** 24 || count >= 2 ** 32) {
-    throw new RangeError(`${what}: shape ${JSON.stringify(s)} too large (M ≤ 2^24 supported)`);
-  }
-  const vecStats = HW % 4 === 0;
-  const T = vecStats ? 4 * k.chunk : k.chunk;
-  const G = Math.ceil(M / T);
-  if (s.C > 65535 || G > 65535) {
-    throw new RangeError(`${what}: C = ${s.C} and G = ${G} chunks must be ≤ 65535`);
-  }
-  return { M, HW, count, vecStats, T, G, momentum, eps };
-}
-
-function checkTensors(
-  what: string,
-  count: number,
-  C: number,
-  big: Record<string, GpuTensor>,
-  perChannel: Record<string, GpuTensor>,
-): void {
-  for (
-    const [group, size, shape] of [[big, count, "[N, C, H, W]"], [perChannel, C, "[C]"]] as const
-  ) {
-    for (const [name, t] of Object.entries(group)) {
-      if (t.dtype !== "f32" || t.size !== size) {
-        throw new RangeError(
-          `${what}: ${name} ${t.describe()} must be f32 with ${size} elements ${shape}`,
-        );
-      }
-    }
-  }
-}
-
-function checkTuning(what: string, tuning: Required<BatchNormTuning>): void {
-  for (const [name, v] of Object.entries(tuning)) {
-    if (typeof v !== "number") continue; // perChannel: a switch, not a size
-    if (!Number.isInteger(v) || v < (name === "fanIn" ? 2 : 1) || v > 1024) {
-      throw new RangeError(`${what} tuning: ${name} = ${v}, expected an integer in [1, 1024]`);
-    }
-  }
 }

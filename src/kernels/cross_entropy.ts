@@ -9,7 +9,7 @@ import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { LogitsShape } from "../shapes.ts";
-import { ScratchBuffers } from "./batchnorm.ts";
+import { ScratchBuffers } from "./scratch.ts";
 import reduceCode from "./cross_entropy_reduce.wgsl" with { type: "text" };
 import rowsCode from "./cross_entropy_rows.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
@@ -24,13 +24,18 @@ export interface CrossEntropyTuning {
 
 /** The compiled cross-entropy pipelines for one tuning, with their scratch space. */
 export class CrossEntropyKernels {
+  /** The device the pipelines and scratch buffers live on. */
   readonly gpu: Gpu;
+  /** The tuning the pipelines were compiled for, defaults filled in. */
   readonly tuning: Readonly<Required<CrossEntropyTuning>>;
+  /** Pass 1, one invocation per row: loss, argmax hit and dlogits. */
   readonly rows: Kernel;
+  /** Pass 2: adds the per-row losses and hits in a fixed order (batch loss, totals). */
   readonly reduce: Kernel;
   /** @internal Per-row (loss, correct) [N, 2]; placeholders for absent outputs. */
   readonly scratch: ScratchBuffers;
 
+  /** Wraps compiled pipelines (see {@link crossEntropyKernels}, which compiles them). */
   constructor(gpu: Gpu, tuning: Required<CrossEntropyTuning>, k: { rows: Kernel; reduce: Kernel }) {
     this.gpu = gpu;
     this.tuning = Object.freeze({ ...tuning });

@@ -12,6 +12,7 @@ export interface GatherParams {
   count: number;
   /** Pixels are scaled to [0, 1], then `(v - mean) / std`; mean 0, std 1 for raw pixels. */
   mean: number;
+  /** The divisor of the normalisation (see `mean`). */
   std: number;
 }
 
@@ -20,12 +21,18 @@ export const GATHER_PARAMS_BYTES = 20;
 
 /** The buffers a gather reads and writes; shapes in the comments are the WGSL's. */
 export interface GatherBuffers {
-  images: GpuTensor<"u8">; // [N_total, H, W] packed u8
-  labels: GpuTensor<"u32">; // [N_total]
-  order: GpuTensor<"u32">; // [N_total]
-  params: Binding; // GatherParams uniform (a 256-byte slot of a shared buffer)
-  x: GpuTensor<"f32">; // [≥count, 1, H, W]
-  y: GpuTensor<"u32">; // [≥count]
+  /** The split's images: [N_total, H, W] packed u8. */
+  images: GpuTensor<"u8">;
+  /** The split's labels: [N_total]. */
+  labels: GpuTensor<"u32">;
+  /** The epoch's order of image indices: [N_total]. */
+  order: GpuTensor<"u32">;
+  /** The {@link GatherParams} uniform (a 256-byte slot of a shared buffer). */
+  params: Binding;
+  /** The batch's images, written: [≥count, 1, H, W]. */
+  x: GpuTensor<"f32">;
+  /** The batch's labels, written: [≥count]. */
+  y: GpuTensor<"u32">;
 }
 
 /** Compiles (once per process) the gather kernel with `workgroupSize` invocations per group. */

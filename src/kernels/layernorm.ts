@@ -10,7 +10,7 @@ import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { NormShape } from "../shapes.ts";
-import { ScratchBuffers } from "./batchnorm.ts";
+import { ScratchBuffers } from "./scratch.ts";
 import { grid2d } from "./gather.ts";
 import backwardCode from "./layernorm_backward.wgsl" with { type: "text" };
 import reduceCode from "./layernorm_backward_reduce.wgsl" with { type: "text" };
@@ -26,17 +26,24 @@ export interface LayerNormTuning {
 
 /** The compiled LayerNorm pipelines for one tuning, with their scratch space. */
 export class LayerNormKernels {
+  /** The device the pipelines and scratch buffers live on. */
   readonly gpu: Gpu;
+  /** The tuning the pipelines were compiled for, defaults filled in. */
   readonly tuning: Readonly<Required<LayerNormTuning>>;
+  /** Normalises each item (one workgroup per item). */
   readonly forward: Kernel;
+  /** Backward pass 1, one workgroup per item: dx and the item's (Σdy, Σdy·xhat). */
   readonly backward: Kernel;
+  /** Backward pass 2: adds the per-item partials in order to dmult and dadd. */
   readonly reduce: Kernel;
-  /** forward and backward on vec4s: used when C·H·W is a multiple of 4. */
+  /** forward on vec4s: used when C·H·W is a multiple of 4. */
   readonly forward4: Kernel;
+  /** backward on vec4s: used when C·H·W is a multiple of 4. */
   readonly backward4: Kernel;
   /** @internal Per-item partials [N, 2] of the backward. */
   readonly scratch: ScratchBuffers;
 
+  /** Wraps compiled pipelines (see {@link layerNormKernels}, which compiles them). */
   constructor(
     gpu: Gpu,
     tuning: Required<LayerNormTuning>,

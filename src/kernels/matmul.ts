@@ -8,15 +8,21 @@ import codeVec4 from "./matmul_vec4.wgsl" with { type: "text" };
 
 /** C[M, N] = A[M, K] · B[K, N]. */
 export interface MatmulShape {
+  /** Rows of A and C. */
   M: number;
+  /** Columns of B and C. */
   N: number;
+  /** Columns of A, rows of B: the reduction. */
   K: number;
 }
 
 /** The compiled matmuls (general and aligned) and the device their parameters live on. */
 export interface MatmulKernels {
+  /** The device the parameter uniforms are written on. */
   gpu: Gpu;
+  /** Any shape. */
   general: Kernel;
+  /** The vec4 path, for shapes where {@link matmulAligned} holds. */
   aligned: Kernel;
 }
 

@@ -6,22 +6,31 @@
  *
  * @module
  */
-import { getGpu } from "../gpu/device.ts";
+import { getGpu, type Gpu } from "../gpu/device.ts";
 import type { Recorder } from "../gpu/recorder.ts";
+import type { GpuTensor } from "../gpu/tensor.ts";
+import type { NormShape } from "../shapes.ts";
 import { Rng } from "../util/rng.ts";
 import {
+  type GeneralReluKernels,
   generalReluKernels,
   recordGeneralReluBackward,
   recordGeneralReluForward,
 } from "./activations.ts";
 import {
+  type BatchNormKernels,
   batchNormKernels,
   type BatchNormTuning,
   recordBatchNormBackward,
   recordBatchNormForward,
 } from "./batchnorm.ts";
 import { crossEntropyKernels, recordSoftmaxCrossEntropy } from "./cross_entropy.ts";
-import { layerNormKernels, recordLayerNormBackward, recordLayerNormForward } from "./layernorm.ts";
+import {
+  type LayerNormKernels,
+  layerNormKernels,
+  recordLayerNormBackward,
+  recordLayerNormForward,
+} from "./layernorm.ts";
 
 /** The four normalised activations of the lesson's CNN at batch 1024. */
 const LESSON_SHAPES = [
@@ -33,11 +42,11 @@ const LESSON_SHAPES = [
 
 const ROUNDS = 5;
 
-async function main(reps: number): Promise<void> {
-  const gpu = await getGpu();
-  const rng = new Rng(1);
-  console.log(`${gpu.adapterName}; ms per dispatch group, min of ${ROUNDS} rounds of ${reps}`);
-  const time = async (name: string, record: (rec: Recorder) => void) => {
+/** Times `record` (recorded `reps` times into one submit), best of {@link ROUNDS}, and prints it. */
+type Time = (name: string, record: (rec: Recorder) => void) => Promise<void>;
+
+function timer(gpu: Gpu, reps: number): Time {
+  return async (name: string, record: (rec: Recorder) => void) => {
     let best = Infinity;
     for (let round = 0; round < ROUNDS; round++) {
       const rec = gpu.recorder(name);
@@ -49,89 +58,134 @@ async function main(reps: number): Promise<void> {
     }
     console.log(`${name.padEnd(60)} ${best.toFixed(3)} ms`);
   };
+}
+
+/** The kernels timed, each BatchNorm tuning with its own. */
+interface Kernels {
+  relu: GeneralReluKernels;
+  bnTunings: BatchNormTuning[];
+  bns: BatchNormKernels[];
+  ln64: LayerNormKernels;
+  ln: LayerNormKernels;
+}
+
+/** The tensors of one shape: activations [N, C, H, W], parameter, gradient and state slabs. */
+interface ShapeTensors {
+  x: GpuTensor<"f32">;
+  dy: GpuTensor<"f32">;
+  y: GpuTensor<"f32">;
+  dx: GpuTensor<"f32">;
+  params: GpuTensor<"f32">;
+  grads: GpuTensor<"f32">;
+  state: GpuTensor<"f32">;
+  stats: GpuTensor<"f32">;
+}
+
+/** BatchNorm forward and backward per tuning (the lesson variant with the defaults only). */
+async function timeBatchNorms(time: Time, k: Kernels, t: ShapeTensors, s: NormShape, tag: string) {
+  const { x, y, dy, dx, params, grads, state, stats } = t;
+  const c = (b: typeof params, at: number) => b.slice(at, [s.C]);
+  for (const [i, bn] of k.bns.entries()) {
+    const tt = JSON.stringify(k.bnTunings[i]);
+    const fwd = {
+      x,
+      y,
+      mults: c(params, 0),
+      adds: c(params, 256),
+      runMean: c(state, 0),
+      runVar: c(state, 256),
+      mean: stats.slice(0, [s.C]),
+      rstd: stats.slice(1024, [s.C]),
+    };
+    for (const variant of ["lesson", "standard"] as const) {
+      if (variant === "lesson" && i > 0) continue;
+      const opt = { variant, training: true };
+      await time(
+        `BatchNorm ${variant} forward (train) ${tag} ${tt}`,
+        (rec) => recordBatchNormForward(rec, bn, fwd, s, opt),
+      );
+      const bwd = {
+        x,
+        dy,
+        dx,
+        mults: fwd.mults,
+        mean: fwd.mean,
+        rstd: fwd.rstd,
+        dmults: c(grads, 0),
+        dadds: c(grads, 256),
+      };
+      await time(
+        `BatchNorm ${variant} backward ${tag} ${tt}`,
+        (rec) => recordBatchNormBackward(rec, bn, bwd, s, opt),
+      );
+    }
+  }
+}
+
+/** LayerNorm forward and backward, at workgroup sizes 256 and 64. */
+async function timeLayerNorms(time: Time, k: Kernels, t: ShapeTensors, s: NormShape, tag: string) {
+  const { x, y, dy, dx, params, grads, stats } = t;
+  for (const [name, ln] of [["WG 256", k.ln], ["WG 64", k.ln64]] as const) {
+    const common = {
+      x,
+      mult: params.slice(0, [1]),
+      mean: stats.slice(0, [s.N]),
+      rstd: stats.slice(1024, [s.N]),
+    };
+    await time(
+      `LayerNorm forward ${tag} ${name}`,
+      (rec) => recordLayerNormForward(rec, ln, { ...common, y, add: params.slice(64, [1]) }, s),
+    );
+    await time(`LayerNorm backward ${tag} ${name}`, (rec) =>
+      recordLayerNormBackward(rec, ln, {
+        ...common,
+        dy,
+        dx,
+        dmult: grads.slice(0, [1]),
+        dadd: grads.slice(64, [1]),
+      }, s));
+  }
+}
+
+/** Times every op at one shape (x and dy drawn from `rng`, in that order). */
+async function timeShape(gpu: Gpu, rng: Rng, time: Time, k: Kernels, s: NormShape) {
+  const shape = [s.N, s.C, s.H, s.W];
+  const size = s.N * s.C * s.H * s.W;
+  const x = gpu.upload(rng.fillNormal(new Float32Array(size)), shape, { dtype: "f32" });
+  const dy = gpu.upload(rng.fillNormal(new Float32Array(size)), shape, { dtype: "f32" });
+  const y = gpu.tensor(shape), dx = gpu.tensor(shape);
+  const params = gpu.upload(new Float32Array(512).fill(1), [512], { dtype: "f32" });
+  const grads = gpu.tensor([512]), state = gpu.tensor([512]);
+  const stats = gpu.tensor([2 * 1024]);
+  const tag = `[${shape.join("×")}]`;
+  const o = { leak: 0.1, sub: 0.4 };
+  await time(
+    `GeneralReLU forward ${tag}`,
+    (rec) => recordGeneralReluForward(rec, k.relu, { x, y }, o),
+  );
+  await time(
+    `GeneralReLU backward ${tag}`,
+    (rec) => recordGeneralReluBackward(rec, k.relu, { x, dy, dx }, o),
+  );
+  const t = { x, dy, y, dx, params, grads, state, stats };
+  await timeBatchNorms(time, k, t, s, tag);
+  await timeLayerNorms(time, k, t, s, tag);
+  for (const u of [x, dy, y, dx, params, grads, state, stats]) gpu.destroy(u);
+}
+
+async function main(reps: number): Promise<void> {
+  const gpu = await getGpu();
+  const rng = new Rng(1);
+  console.log(`${gpu.adapterName}; ms per dispatch group, min of ${ROUNDS} rounds of ${reps}`);
+  const time = timer(gpu, reps);
   const relu = await generalReluKernels(gpu);
   const bnTunings: BatchNormTuning[] = [{}, { workgroupSize: 64 }, { chunkPerInvocation: 64 }];
   const bns = await Promise.all(bnTunings.map((t) => batchNormKernels(gpu, t)));
   const ln64 = await layerNormKernels(gpu);
   const ln = await layerNormKernels(gpu, { workgroupSize: 256 });
   const ce = await crossEntropyKernels(gpu);
-  for (const s of LESSON_SHAPES) {
-    const shape = [s.N, s.C, s.H, s.W];
-    const size = s.N * s.C * s.H * s.W;
-    const x = gpu.upload(rng.fillNormal(new Float32Array(size)), shape, { dtype: "f32" });
-    const dy = gpu.upload(rng.fillNormal(new Float32Array(size)), shape, { dtype: "f32" });
-    const y = gpu.tensor(shape), dx = gpu.tensor(shape);
-    const params = gpu.upload(new Float32Array(512).fill(1), [512], { dtype: "f32" });
-    const grads = gpu.tensor([512]), state = gpu.tensor([512]);
-    const stats = gpu.tensor([2 * 1024]);
-    const c = (b: typeof params, at: number) => b.slice(at, [s.C]);
-    const tag = `[${shape.join("×")}]`;
-    const o = { leak: 0.1, sub: 0.4 };
-    await time(
-      `GeneralReLU forward ${tag}`,
-      (rec) => recordGeneralReluForward(rec, relu, { x, y }, o),
-    );
-    await time(
-      `GeneralReLU backward ${tag}`,
-      (rec) => recordGeneralReluBackward(rec, relu, { x, dy, dx }, o),
-    );
-    for (const [i, bn] of bns.entries()) {
-      const tt = JSON.stringify(bnTunings[i]);
-      const fwd = {
-        x,
-        y,
-        mults: c(params, 0),
-        adds: c(params, 256),
-        runMean: c(state, 0),
-        runVar: c(state, 256),
-        mean: stats.slice(0, [s.C]),
-        rstd: stats.slice(1024, [s.C]),
-      };
-      for (const variant of ["lesson", "standard"] as const) {
-        if (variant === "lesson" && i > 0) continue;
-        const opt = { variant, training: true };
-        await time(
-          `BatchNorm ${variant} forward (train) ${tag} ${tt}`,
-          (rec) => recordBatchNormForward(rec, bn, fwd, s, opt),
-        );
-        const bwd = {
-          x,
-          dy,
-          dx,
-          mults: fwd.mults,
-          mean: fwd.mean,
-          rstd: fwd.rstd,
-          dmults: c(grads, 0),
-          dadds: c(grads, 256),
-        };
-        await time(
-          `BatchNorm ${variant} backward ${tag} ${tt}`,
-          (rec) => recordBatchNormBackward(rec, bn, bwd, s, opt),
-        );
-      }
-    }
-    for (const [name, k] of [["WG 256", ln], ["WG 64", ln64]] as const) {
-      const common = {
-        x,
-        mult: params.slice(0, [1]),
-        mean: stats.slice(0, [s.N]),
-        rstd: stats.slice(1024, [s.N]),
-      };
-      await time(
-        `LayerNorm forward ${tag} ${name}`,
-        (rec) => recordLayerNormForward(rec, k, { ...common, y, add: params.slice(64, [1]) }, s),
-      );
-      await time(`LayerNorm backward ${tag} ${name}`, (rec) =>
-        recordLayerNormBackward(rec, k, {
-          ...common,
-          dy,
-          dx,
-          dmult: grads.slice(0, [1]),
-          dadd: grads.slice(64, [1]),
-        }, s));
-    }
-    for (const t of [x, dy, y, dx, params, grads, state, stats]) gpu.destroy(t);
-  }
+  const kernels = { relu, bnTunings, bns, ln64, ln };
+  for (const s of LESSON_SHAPES) await timeShape(gpu, rng, time, kernels, s);
   const logits = gpu.upload(rng.fillNormal(new Float32Array(10240)), [1024, 10], { dtype: "f32" });
   const labels = gpu.upload(
     Uint32Array.from({ length: 1024 }, () => rng.int(10)),

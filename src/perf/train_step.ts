@@ -13,7 +13,7 @@ import type { Gpu } from "../gpu/device.ts";
 import { type KernelTime, Profiler } from "../gpu/profiler.ts";
 import { getModel, type GetModelOptions, type Model } from "../nn/model.ts";
 import { createOptimizer, type OptimizerSpec } from "../optim/optimizer.ts";
-import { layerFlops } from "./flops.ts";
+import { type LayerFlops, layerFlops } from "./flops.ts";
 
 /** Figures of one measured configuration. */
 export interface StepFigures {
@@ -96,6 +96,40 @@ export async function timeSteps(gpu: Gpu, runner: StepRunner, steps: number): Pr
   return (performance.now() - t0) / steps;
 }
 
+/** Per kernel and per layer phase times of 3 profiled steps (empty without timestamp queries). */
+async function profileStep(
+  gpu: Gpu,
+  trainStep: (b: number, profiler?: Profiler) => unknown,
+  flops: readonly LayerFlops[],
+): Promise<Pick<StepFigures, "kernels" | "phases">> {
+  let kernels: KernelTime[] = [];
+  const phases: StepFigures["phases"] = [];
+  if (Profiler.supported(gpu.device)) {
+    const profiler = new Profiler(gpu.device);
+    const profiled = 3;
+    for (let i = 0; i < profiled; i++) trainStep(i, profiler);
+    await gpu.sync();
+    kernels = (await profiler.collect()).map((t) => ({
+      ...t,
+      ms: t.ms / profiled,
+      dispatches: t.dispatches / profiled,
+    }));
+    // A layer phase (e.g. block1.conv/backward) may run several kernels: FLOPs are per phase.
+    const byPhase = new Map<string, number>();
+    for (const k of kernels) {
+      const phase = k.label.split("/").slice(0, 2).join("/");
+      byPhase.set(phase, (byPhase.get(phase) ?? 0) + k.ms);
+    }
+    for (const [phase, ms] of byPhase) {
+      const [layer, dir] = phase.split("/");
+      const f = flops.find((l) => l.name === layer);
+      const work = f ? (dir === "forward" ? f.forward : dir === "backward" ? f.backward : 0) : 0;
+      phases.push({ phase, ms, gflops: work > 0 ? work / (ms / 1000) / 1e9 : null });
+    }
+  }
+  return { kernels, phases };
+}
+
 /**
  * Runs `steps` timed training steps (one submit each) in {@link MEASURE_WINDOWS} windows, each
  * ended by one wait and followed by a timed pass over the validation set (bs 2·batchSize).
@@ -152,32 +186,8 @@ export async function measureTrainStep(
   }
   const trainImagesPerSecond = summarize(train).median;
 
-  let kernels: KernelTime[] = [];
-  const phases: StepFigures["phases"] = [];
   const flops = layerFlops(model.layers, [options.batchSize, 1, 28, 28]);
-  if (Profiler.supported(gpu.device)) {
-    const profiler = new Profiler(gpu.device);
-    const profiled = 3;
-    for (let i = 0; i < profiled; i++) trainStep(i, profiler);
-    await gpu.sync();
-    kernels = (await profiler.collect()).map((t) => ({
-      ...t,
-      ms: t.ms / profiled,
-      dispatches: t.dispatches / profiled,
-    }));
-    // A layer phase (e.g. block1.conv/backward) may run several kernels: FLOPs are per phase.
-    const byPhase = new Map<string, number>();
-    for (const k of kernels) {
-      const phase = k.label.split("/").slice(0, 2).join("/");
-      byPhase.set(phase, (byPhase.get(phase) ?? 0) + k.ms);
-    }
-    for (const [phase, ms] of byPhase) {
-      const [layer, dir] = phase.split("/");
-      const f = flops.find((l) => l.name === layer);
-      const work = f ? (dir === "forward" ? f.forward : dir === "backward" ? f.backward : 0) : 0;
-      phases.push({ phase, ms, gflops: work > 0 ? work / (ms / 1000) / 1e9 : null });
-    }
-  }
+  const { kernels, phases } = await profileStep(gpu, trainStep, flops);
   valid.destroy();
   runner.destroy();
   return {

@@ -19,9 +19,11 @@ import { esc } from "./html.ts";
 
 /** The run compared with its baseline. */
 export interface BaselineComparison {
+  /** The baseline's results. */
   baseline: Results;
   /** Where the baseline was read from, if known. */
   path?: string;
+  /** The CI gate's comparison of the run with the baseline, claim by claim. */
   gate: GateReport;
   /** Claims in the baseline that this run does not have. */
   baselineOnly: string[];

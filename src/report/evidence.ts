@@ -63,11 +63,15 @@ export function leafChecks(checks: readonly JudgedCheck[]): JudgedLeafCheck[] {
 
 /** A threshold on eval accuracy after an epoch, for the accuracy chart's reference ticks. */
 export interface AccuracyThreshold {
+  /** The lesson claim number of the check. */
   claim: number;
   /** Config label. */
   config: string;
+  /** The epoch after which the check reads the accuracy. */
   epoch: number;
+  /** Whether the accuracy must be at least (>=) or at most (<=) the value. */
   direction: ">=" | "<=";
+  /** The threshold, as a fraction. */
   value: number;
 }
 
@@ -94,7 +98,9 @@ export function accuracyThresholds(
 export interface LessonPoint {
   /** Config label. */
   config: string;
+  /** The epoch after which the lesson reported it. */
   epoch: number;
+  /** The accuracy, as a fraction. */
   value: number;
   /** Where the lesson reported it ("nb 11 cell 97, GeneralReLU"). */
   label: string;
@@ -123,9 +129,28 @@ const DepthCase = z.object({
 });
 const DepthSeed = z.object({ seed: z.number().int(), cases: z.array(DepthCase).min(1) });
 
+/** One initialisation case of a depth-survival seed (NaN and ±Infinity recorded as such). */
+export interface DepthCaseDetail {
+  /** The initialisation's name. */
+  name: string;
+  /** The std of x after each layer. */
+  perLayerStd: number[];
+  /** The mean of x after each layer. */
+  perLayerMean: number[];
+}
+
+/** One seed of a depth-survival probe: every initialisation case it ran. */
+export interface DepthSeedDetail {
+  /** The seed. */
+  seed: number;
+  /** Its cases, in the probe's order. */
+  cases: DepthCaseDetail[];
+}
+
 /** Depth-survival detail of a probe: per seed, per initialisation case, the std after each layer. */
 export interface DepthEvidence {
-  perSeed: z.infer<typeof DepthSeed>[];
+  /** Per seed, in seed order. */
+  perSeed: DepthSeedDetail[];
 }
 
 /** The details of a config's runs, in seed order (runs without detail are skipped). */

@@ -20,6 +20,16 @@ export function esc(text: unknown): string {
     .replaceAll("'", "&#39;");
 }
 
+/** A fraction as a percentage: "12.5%", and "0%" / "100%" without a decimal. */
+export function percent(v: number): string {
+  return `${(v * 100).toFixed(v === 0 || v === 1 ? 0 : 1)}%`;
+}
+
+/** Text that must not break across lines (a value with its unit or operator). */
+export function v(text: string): string {
+  return `<span class="v">${esc(text)}</span>`;
+}
+
 /** A number for a table: 4 significant digits, NaN/±Infinity spelled out. */
 export function num(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined) return "—";

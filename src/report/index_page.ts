@@ -133,6 +133,7 @@ function provenance(results: Results): string {
 
 /** What the index shows beyond the results: the baseline comparison and the history's path. */
 export interface IndexContext {
+  /** The run compared with its baseline; null or absent: no baseline. */
   comparison?: BaselineComparison | null;
   /** Where the baseline was looked for (named when there is none). */
   baselinePath?: string;

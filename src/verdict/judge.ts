@@ -79,112 +79,139 @@ function atLook(samples: readonly Sample[], look: Look): Sample[] {
   return samples.filter((s) => s.seed <= look.n).sort((p, q) => p.seed - q.seed);
 }
 
+/** A leaf check spec of the given kind. */
+type LeafOf<K extends LeafCheckSpec["kind"]> = Extract<LeafCheckSpec, { kind: K }>;
+
 /** Judges one leaf check at a look. */
 export function judgeLeaf(spec: LeafCheckSpec, source: SampleSource, look: Look): Judgement {
+  switch (spec.kind) {
+    case "threshold":
+      return judgeThreshold(spec, source, look);
+    case "superiority":
+    case "equivalence":
+      return judgeComparison(spec, source, look);
+    case "rate":
+      return judgeRate(spec, source, look);
+    case "every-seed":
+      return judgeEverySeed(spec, source, look);
+  }
+}
+
+/** The median of a subject against a threshold, by its distribution-free bounds. */
+function judgeThreshold(spec: LeafOf<"threshold">, source: SampleSource, look: Look): Judgement {
   const confidence = 1 - look.alpha;
   const base = { confidence, counterexamples: [] as number[] };
-  switch (spec.kind) {
-    case "threshold": {
-      const s = atLook(source(spec.subject), look);
-      const v = s.map(rankValue);
-      if (v.length === 0) return empty(confidence);
-      const [lo, hi] = medianBounds(v, look.alpha);
-      const t = spec.threshold;
-      const decision: Decision = spec.direction === ">="
-        ? lo >= t - ROUNDING ? "supported" : hi < t - ROUNDING ? "refuted" : "inconclusive"
-        : hi <= t + ROUNDING
-        ? "supported"
-        : lo > t + ROUNDING
-        ? "refuted"
-        : "inconclusive";
-      return {
-        ...base,
-        n: v.length,
-        trained: s.filter((x) => !lost(x)).length,
-        estimate: sampleMedian(v),
-        interval: [lo, hi],
-        decision,
-        decidedAt: decided(decision, look),
-      };
-    }
-    case "superiority":
-    case "equivalence": {
-      const a = atLook(source(spec.a), look), b = atLook(source(spec.b), look);
-      const d = pairedDifferences(a, b);
-      if (d.length === 0) return empty(confidence);
-      const [lo, hi] = medianBounds(d, look.alpha);
-      const m = spec.margin;
-      const decision: Decision = spec.kind === "superiority"
-        ? lo >= m - ROUNDING ? "supported" : hi < m - ROUNDING ? "refuted" : "inconclusive"
-        : lo >= -m - ROUNDING && hi <= m + ROUNDING
-        ? "supported"
-        : lo > m + ROUNDING || hi < -m - ROUNDING
-        ? "refuted"
-        : "inconclusive";
-      const trainedSeeds = new Set(b.filter((x) => !lost(x)).map((x) => x.seed));
-      return {
-        ...base,
-        n: d.length,
-        trained: a.filter((x) => !lost(x) && trainedSeeds.has(x.seed)).length,
-        estimate: sampleMedian(d),
-        interval: [lo, hi],
-        decision,
-        decidedAt: decided(decision, look),
-      };
-    }
-    case "rate": {
-      const s = atLook(source(spec.subject), look);
-      if (s.length === 0) return empty(confidence);
-      const k = s.filter((x) => x.value === 1).length;
-      const [lo, hi] = clopperPearson(k, s.length, look.alpha);
-      const p0 = spec.p0;
-      const decision: Decision = spec.direction === ">="
-        ? lo >= p0 ? "supported" : hi < p0 ? "refuted" : "inconclusive"
-        : hi <= p0
-        ? "supported"
-        : lo > p0
-        ? "refuted"
-        : "inconclusive";
-      return {
-        ...base,
-        n: s.length,
-        trained: s.filter((x) => !lost(x)).length,
-        estimate: k / s.length,
-        interval: [lo, hi],
-        decision,
-        decidedAt: decided(decision, look),
-      };
-    }
-    case "every-seed": {
-      const all = atLook(source(spec.subject), look);
-      // Trained here means "has a network": collapsed runs count (a chance-level network is the
-      // likeliest counterexample), diverged and failed ones do not.
-      const s = spec.trainedOnly
-        ? all.filter((x) => x.outcome !== "diverged" && x.outcome !== "failed")
-        : all;
-      // Exact bounds: an invariant such as "max |x| is 0" means exactly 0 (no rounding slack).
-      const holds = (x: Sample) =>
-        !Number.isNaN(x.value) &&
-        (spec.min === undefined || x.value >= spec.min) &&
-        (spec.max === undefined || x.value <= spec.max);
-      const counterexamples = s.filter((x) => !holds(x)).map((x) => x.seed);
-      const decision: Decision = counterexamples.length > 0
-        ? "refuted"
-        : s.length >= MIN_EVERY_SEED
-        ? "supported"
-        : "inconclusive";
-      return {
-        confidence: 1,
-        counterexamples,
-        n: all.length,
-        trained: s.length,
-        estimate: s.length - counterexamples.length,
-        interval: null,
-        decision,
-        decidedAt: decided(decision, look),
-      };
-    }
-  }
+  const s = atLook(source(spec.subject), look);
+  const v = s.map(rankValue);
+  if (v.length === 0) return empty(confidence);
+  const [lo, hi] = medianBounds(v, look.alpha);
+  const t = spec.threshold;
+  const decision: Decision = spec.direction === ">="
+    ? lo >= t - ROUNDING ? "supported" : hi < t - ROUNDING ? "refuted" : "inconclusive"
+    : hi <= t + ROUNDING
+    ? "supported"
+    : lo > t + ROUNDING
+    ? "refuted"
+    : "inconclusive";
+  return {
+    ...base,
+    n: v.length,
+    trained: s.filter((x) => !lost(x)).length,
+    estimate: sampleMedian(v),
+    interval: [lo, hi],
+    decision,
+    decidedAt: decided(decision, look),
+  };
+}
+
+/** The median paired difference A − B against a margin (superiority) or ±margin (equivalence). */
+function judgeComparison(
+  spec: LeafOf<"superiority" | "equivalence">,
+  source: SampleSource,
+  look: Look,
+): Judgement {
+  const confidence = 1 - look.alpha;
+  const base = { confidence, counterexamples: [] as number[] };
+  const a = atLook(source(spec.a), look), b = atLook(source(spec.b), look);
+  const d = pairedDifferences(a, b);
+  if (d.length === 0) return empty(confidence);
+  const [lo, hi] = medianBounds(d, look.alpha);
+  const m = spec.margin;
+  const decision: Decision = spec.kind === "superiority"
+    ? lo >= m - ROUNDING ? "supported" : hi < m - ROUNDING ? "refuted" : "inconclusive"
+    : lo >= -m - ROUNDING && hi <= m + ROUNDING
+    ? "supported"
+    : lo > m + ROUNDING || hi < -m - ROUNDING
+    ? "refuted"
+    : "inconclusive";
+  const trainedSeeds = new Set(b.filter((x) => !lost(x)).map((x) => x.seed));
+  return {
+    ...base,
+    n: d.length,
+    trained: a.filter((x) => !lost(x) && trainedSeeds.has(x.seed)).length,
+    estimate: sampleMedian(d),
+    interval: [lo, hi],
+    decision,
+    decidedAt: decided(decision, look),
+  };
+}
+
+/** A rate k/n against p0, by its Clopper–Pearson bounds. */
+function judgeRate(spec: LeafOf<"rate">, source: SampleSource, look: Look): Judgement {
+  const confidence = 1 - look.alpha;
+  const base = { confidence, counterexamples: [] as number[] };
+  const s = atLook(source(spec.subject), look);
+  if (s.length === 0) return empty(confidence);
+  const k = s.filter((x) => x.value === 1).length;
+  const [lo, hi] = clopperPearson(k, s.length, look.alpha);
+  const p0 = spec.p0;
+  const decision: Decision = spec.direction === ">="
+    ? lo >= p0 ? "supported" : hi < p0 ? "refuted" : "inconclusive"
+    : hi <= p0
+    ? "supported"
+    : lo > p0
+    ? "refuted"
+    : "inconclusive";
+  return {
+    ...base,
+    n: s.length,
+    trained: s.filter((x) => !lost(x)).length,
+    estimate: k / s.length,
+    interval: [lo, hi],
+    decision,
+    decidedAt: decided(decision, look),
+  };
+}
+
+/** Every (trained) seed within [min, max]: one counterexample refutes. */
+function judgeEverySeed(spec: LeafOf<"every-seed">, source: SampleSource, look: Look): Judgement {
+  const all = atLook(source(spec.subject), look);
+  // Trained here means "has a network": collapsed runs count (a chance-level network is the
+  // likeliest counterexample), diverged and failed ones do not.
+  const s = spec.trainedOnly
+    ? all.filter((x) => x.outcome !== "diverged" && x.outcome !== "failed")
+    : all;
+  // Exact bounds: an invariant such as "max |x| is 0" means exactly 0 (no rounding slack).
+  const holds = (x: Sample) =>
+    !Number.isNaN(x.value) &&
+    (spec.min === undefined || x.value >= spec.min) &&
+    (spec.max === undefined || x.value <= spec.max);
+  const counterexamples = s.filter((x) => !holds(x)).map((x) => x.seed);
+  const decision: Decision = counterexamples.length > 0
+    ? "refuted"
+    : s.length >= MIN_EVERY_SEED
+    ? "supported"
+    : "inconclusive";
+  return {
+    confidence: 1,
+    counterexamples,
+    n: all.length,
+    trained: s.length,
+    estimate: s.length - counterexamples.length,
+    interval: null,
+    decision,
+    decidedAt: decided(decision, look),
+  };
 }
 
 function decided(d: Decision, look: Look): number | null {

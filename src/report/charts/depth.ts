@@ -8,7 +8,7 @@
 
 import * as Plot from "@observablehq/plot";
 import type { DepthEvidence } from "../evidence.ts";
-import { type Chart, WIDE } from "../plot.ts";
+import { type Chart, type Panel, WIDE } from "../plot.ts";
 
 /** What a measured std is, for the status strip. */
 export type ValueStatus = "finite" | "zero" | "infinite" | "NaN";
@@ -37,6 +37,101 @@ export const STATUS_LABELS: Record<ValueStatus, string> = {
 
 /** Seeds drawn in the status strip (each adds a row per case). */
 export const STRIP_SEEDS = 3;
+
+/** One layer's std in one case and seed. */
+interface LayerStd {
+  seed: number;
+  name: string;
+  layer: number;
+  std: number;
+}
+
+/** The log-scale panel: every finite, non-zero std per layer, one line per case and seed. */
+function stdPanel(plotted: readonly LayerStd[], depth: number, cases: readonly string[]): Panel {
+  return {
+    options: {
+      width: WIDE,
+      height: 380,
+      marginLeft: 60,
+      marginBottom: 40,
+      x: { label: "layer", domain: [1, depth], labelAnchor: "center", labelOffset: 34 },
+      y: { type: "log", label: "std of x", grid: true, tickFormat: "~e" },
+      color: { legend: true, label: "initialisation", domain: cases },
+      marks: [
+        Plot.ruleY([1], { stroke: "#888", strokeDasharray: "4,3" }),
+        Plot.line(plotted, {
+          x: "layer",
+          y: "std",
+          z: (p) => `${p.name}#${p.seed}`,
+          stroke: "name",
+          strokeWidth: 1.5,
+        }),
+        Plot.dot(plotted, {
+          x: "layer",
+          y: "std",
+          fill: "name",
+          r: 1.8,
+          title: (p) => `${p.name}, seed ${p.seed}, layer ${p.layer}: std ${p.std}`,
+        }),
+      ],
+    },
+  };
+}
+
+/** The status strip: every layer's status per case and seed (the first seeds). */
+function statusStripPanel(
+  strip: readonly (LayerStd & { status: ValueStatus; label: string })[],
+  depth: number,
+  cases: readonly string[],
+  stripSeeds: readonly number[],
+): Panel {
+  return {
+    label: "Status of every layer's std (per seed)",
+    options: {
+      width: WIDE,
+      height: 64 + 22 * cases.length * stripSeeds.length,
+      marginLeft: 260,
+      marginBottom: 40,
+      x: {
+        label: "layer",
+        domain: Array.from({ length: depth }, (_, i) => i + 1),
+        ticks: [],
+        labelAnchor: "center",
+        labelOffset: 34,
+      },
+      y: {
+        label: null,
+        domain: stripSeeds.flatMap((s) => cases.map((c) => `${c} · seed ${s}`)),
+      },
+      color: {
+        legend: true,
+        label: "std",
+        domain: Object.values(STATUS_LABELS),
+        range: Object.keys(STATUS_LABELS).map((s) => STATUS_COLORS[s as ValueStatus]),
+      },
+      marks: [
+        Plot.cell(strip, {
+          x: "layer",
+          y: (p) => `${p.name} · seed ${p.seed}`,
+          fill: "label",
+          inset: 0.5,
+          title: (p) =>
+            `${p.name}, seed ${p.seed}, layer ${p.layer}: ${
+              p.status === "finite" ? p.std : p.label
+            }`,
+        }),
+        Plot.axisX({
+          ticks: Array.from({ length: depth }, (_, i) => i + 1).filter((l) =>
+            l === 1 || l % 5 === 0
+          ),
+          label: "layer",
+          labelAnchor: "center",
+          labelOffset: 34,
+        }),
+      ],
+    },
+  };
+}
 
 /** Std per layer per case (log y; every seed) and the per-layer status strip (first seeds). */
 export function depthSurvivalChart(evidence: DepthEvidence, id = "depth-survival"): Chart {
@@ -67,82 +162,7 @@ export function depthSurvivalChart(evidence: DepthEvidence, id = "depth-survival
       `one line per seed). Log scale: only finite, non-zero stds can be drawn there; the strip ` +
       `below shows every layer's status per seed${shown}. Over all seeds, ${off} of ${all.length} ` +
       `layer stds are exactly 0, ±∞ or not a number.`,
-    panels: [
-      {
-        options: {
-          width: WIDE,
-          height: 380,
-          marginLeft: 60,
-          marginBottom: 40,
-          x: { label: "layer", domain: [1, depth], labelAnchor: "center", labelOffset: 34 },
-          y: { type: "log", label: "std of x", grid: true, tickFormat: "~e" },
-          color: { legend: true, label: "initialisation", domain: cases },
-          marks: [
-            Plot.ruleY([1], { stroke: "#888", strokeDasharray: "4,3" }),
-            Plot.line(plotted, {
-              x: "layer",
-              y: "std",
-              z: (p) => `${p.name}#${p.seed}`,
-              stroke: "name",
-              strokeWidth: 1.5,
-            }),
-            Plot.dot(plotted, {
-              x: "layer",
-              y: "std",
-              fill: "name",
-              r: 1.8,
-              title: (p) => `${p.name}, seed ${p.seed}, layer ${p.layer}: std ${p.std}`,
-            }),
-          ],
-        },
-      },
-      {
-        label: "Status of every layer's std (per seed)",
-        options: {
-          width: WIDE,
-          height: 64 + 22 * cases.length * stripSeeds.length,
-          marginLeft: 260,
-          marginBottom: 40,
-          x: {
-            label: "layer",
-            domain: Array.from({ length: depth }, (_, i) => i + 1),
-            ticks: [],
-            labelAnchor: "center",
-            labelOffset: 34,
-          },
-          y: {
-            label: null,
-            domain: stripSeeds.flatMap((s) => cases.map((c) => `${c} · seed ${s}`)),
-          },
-          color: {
-            legend: true,
-            label: "std",
-            domain: Object.values(STATUS_LABELS),
-            range: Object.keys(STATUS_LABELS).map((s) => STATUS_COLORS[s as ValueStatus]),
-          },
-          marks: [
-            Plot.cell(strip, {
-              x: "layer",
-              y: (p) => `${p.name} · seed ${p.seed}`,
-              fill: "label",
-              inset: 0.5,
-              title: (p) =>
-                `${p.name}, seed ${p.seed}, layer ${p.layer}: ${
-                  p.status === "finite" ? p.std : p.label
-                }`,
-            }),
-            Plot.axisX({
-              ticks: Array.from({ length: depth }, (_, i) => i + 1).filter((l) =>
-                l === 1 || l % 5 === 0
-              ),
-              label: "layer",
-              labelAnchor: "center",
-              labelOffset: 34,
-            }),
-          ],
-        },
-      },
-    ],
+    panels: [stdPanel(plotted, depth, cases), statusStripPanel(strip, depth, cases, stripSeeds)],
     columns: 1,
   };
 }

@@ -65,11 +65,13 @@ export function runTicks(n: number): number[] {
 
 /** A claim's panel in the history chart. */
 export interface HistoryClaim {
+  /** The claim's id (its key in the history lines). */
   id: string;
   /** Panel title: "#10 general-relu". */
   title: string;
-  /** The headline's label ("epoch-3 eval accuracy") and unit. */
+  /** The headline's label ("epoch-3 eval accuracy"). */
   label: string;
+  /** The headline's unit (how its values are formatted). */
   unit: string;
   /** The baseline's headline for this claim, or null (no baseline, or not in it). */
   baseline?: BaselineHeadline | null;
@@ -77,8 +79,11 @@ export interface HistoryClaim {
 
 /** A claim's headline in the baseline, with the gate's tolerance on it. */
 export interface BaselineHeadline {
+  /** The baseline's headline: its median over seeds. */
   median: number;
+  /** Which direction is better. */
   better: "higher" | "lower";
+  /** How far the headline may move in the worse direction before the gate fails it. */
   tolerance: number;
 }
 
@@ -93,6 +98,103 @@ function when(p: HistoryPoint): string {
   return Number.isNaN(p.date.getTime()) ? "" : `, ${p.date.toISOString().slice(0, 16)}`;
 }
 
+/** The baseline's headline as a dashed line, over the band its tolerance allows. */
+function baselineMarks(base: BaselineHeadline, runs: number, baseTitle: string): Plot.Markish[] {
+  return [
+    Plot.rect([toleranceBand(base)], {
+      x1: 0.5,
+      x2: runs + 0.5,
+      y1: "y1",
+      y2: "y2",
+      fill: "#8fb3d9",
+      fillOpacity: 0.25,
+      title: () => baseTitle,
+    }),
+    Plot.ruleY([base.median], {
+      stroke: "#4a6f96",
+      strokeDasharray: "5,3",
+      strokeWidth: 1.5,
+      title: () => baseTitle,
+    }),
+  ];
+}
+
+/** One claim's panel: its headline per run, the baseline behind it; `count` panels in all. */
+function historyPanel(
+  lines: readonly HistoryLine[],
+  claim: HistoryClaim,
+  runs: number,
+  count: number,
+): Panel {
+  const points = claimHistory(lines, claim.id);
+  const finite = points.filter((p) => Number.isFinite(p.value));
+  const missing = points.filter((p) => !Number.isFinite(p.value));
+  const label = claim.label.length > 34 ? claim.label.slice(0, 33) + "…" : claim.label;
+  const base = claim.baseline && Number.isFinite(claim.baseline.median) ? claim.baseline : null;
+  const fmt = (v: number) => formatValue(v, claim.unit);
+  const baseTitle = base
+    ? `baseline: ${fmt(base.median)}; the gate allows a move of ${base.tolerance} ` +
+      `(${base.better === "higher" ? "down" : "up"} to ${
+        fmt(
+          base.better === "higher" ? base.median - base.tolerance : base.median + base.tolerance,
+        )
+      })`
+    : "";
+  return {
+    label: claim.title,
+    options: {
+      // One claim (its own page) gets a half-width panel; small multiples are smaller.
+      width: count === 1 ? HALF : 350,
+      height: count === 1 ? 240 : 190,
+      marginLeft: 60,
+      x: {
+        label: "run",
+        domain: [0.5, runs + 0.5],
+        ticks: runTicks(lines.length),
+        tickFormat: "d",
+      },
+      y: {
+        label,
+        nice: true,
+        ticks: 4,
+        tickFormat: (v: number) => formatValue(v, claim.unit),
+      },
+      color: {
+        domain: Object.keys(VERDICT_COLORS),
+        range: Object.values(VERDICT_COLORS),
+      },
+      symbol: { domain: ["full", "quick"], range: ["circle", "triangle"] },
+      marks: [
+        Plot.frame({ stroke: "#ddd" }),
+        ...(base ? baselineMarks(base, runs, baseTitle) : []),
+        Plot.line(finite, { x: "run", y: "value", stroke: "#bbb" }),
+        Plot.dot(finite, {
+          x: "run",
+          y: "value",
+          fill: "verdict",
+          symbol: "mode",
+          r: 4,
+          title: (p) =>
+            `run ${p.run} (${p.mode}${when(p)}, ${p.commit}): ` +
+            `${formatValue(p.value, claim.unit)}${p.seeds ? ` over ${p.seeds} seeds` : ""} — ` +
+            p.verdict,
+        }),
+        Plot.text(missing, {
+          x: "run",
+          frameAnchor: "bottom",
+          text: (p) => Number.isNaN(p.value) ? "n/a" : "lost",
+          fill: "verdict",
+          dy: -4,
+          title: (p) =>
+            `run ${p.run}: ${
+              Number.isNaN(p.value) ? "no value recorded" : "the median run was lost (diverged)"
+            } — ${p.verdict}`,
+        }),
+      ],
+    },
+  };
+}
+
 /**
  * Small multiples: one panel per claim, its headline per run (x: run number), the baseline's
  * headline and tolerance band behind it. `historyPath` (where the lines were read) goes into the
@@ -104,93 +206,7 @@ export function historyChart(
   historyPath?: string,
 ): Chart {
   const runs = Math.max(1, lines.length);
-  const panels: Panel[] = claims.map((claim) => {
-    const points = claimHistory(lines, claim.id);
-    const finite = points.filter((p) => Number.isFinite(p.value));
-    const missing = points.filter((p) => !Number.isFinite(p.value));
-    const label = claim.label.length > 34 ? claim.label.slice(0, 33) + "…" : claim.label;
-    const base = claim.baseline && Number.isFinite(claim.baseline.median) ? claim.baseline : null;
-    const fmt = (v: number) => formatValue(v, claim.unit);
-    const baseTitle = base
-      ? `baseline: ${fmt(base.median)}; the gate allows a move of ${base.tolerance} ` +
-        `(${base.better === "higher" ? "down" : "up"} to ${
-          fmt(
-            base.better === "higher" ? base.median - base.tolerance : base.median + base.tolerance,
-          )
-        })`
-      : "";
-    return {
-      label: claim.title,
-      options: {
-        // One claim (its own page) gets a half-width panel; small multiples are smaller.
-        width: claims.length === 1 ? HALF : 350,
-        height: claims.length === 1 ? 240 : 190,
-        marginLeft: 60,
-        x: {
-          label: "run",
-          domain: [0.5, runs + 0.5],
-          ticks: runTicks(lines.length),
-          tickFormat: "d",
-        },
-        y: {
-          label,
-          nice: true,
-          ticks: 4,
-          tickFormat: (v: number) => formatValue(v, claim.unit),
-        },
-        color: {
-          domain: Object.keys(VERDICT_COLORS),
-          range: Object.values(VERDICT_COLORS),
-        },
-        symbol: { domain: ["full", "quick"], range: ["circle", "triangle"] },
-        marks: [
-          Plot.frame({ stroke: "#ddd" }),
-          ...(base
-            ? [
-              Plot.rect([toleranceBand(base)], {
-                x1: 0.5,
-                x2: runs + 0.5,
-                y1: "y1",
-                y2: "y2",
-                fill: "#8fb3d9",
-                fillOpacity: 0.25,
-                title: () => baseTitle,
-              }),
-              Plot.ruleY([base.median], {
-                stroke: "#4a6f96",
-                strokeDasharray: "5,3",
-                strokeWidth: 1.5,
-                title: () => baseTitle,
-              }),
-            ]
-            : []),
-          Plot.line(finite, { x: "run", y: "value", stroke: "#bbb" }),
-          Plot.dot(finite, {
-            x: "run",
-            y: "value",
-            fill: "verdict",
-            symbol: "mode",
-            r: 4,
-            title: (p) =>
-              `run ${p.run} (${p.mode}${when(p)}, ${p.commit}): ` +
-              `${formatValue(p.value, claim.unit)}${p.seeds ? ` over ${p.seeds} seeds` : ""} — ` +
-              p.verdict,
-          }),
-          Plot.text(missing, {
-            x: "run",
-            frameAnchor: "bottom",
-            text: (p) => Number.isNaN(p.value) ? "n/a" : "lost",
-            fill: "verdict",
-            dy: -4,
-            title: (p) =>
-              `run ${p.run}: ${
-                Number.isNaN(p.value) ? "no value recorded" : "the median run was lost (diverged)"
-              } — ${p.verdict}`,
-          }),
-        ],
-      },
-    };
-  });
+  const panels: Panel[] = claims.map((claim) => historyPanel(lines, claim, runs, claims.length));
   return {
     id: "history",
     title: "History: headline per run",

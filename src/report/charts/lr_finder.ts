@@ -46,6 +46,50 @@ export function logTicks(lo: number, hi: number): number[] {
   return ticks;
 }
 
+/** The finder's marks: the band the checks want, each seed's loss line, the lesson's readings. */
+function lrFinderMarks(
+  rows: readonly { seed: string; lr: number; loss: number }[],
+  top: number,
+): Plot.Markish[] {
+  return [
+    Plot.rectX([{ x1: Math.log10(0.2), x2: Math.log10(0.7) }], {
+      x1: "x1",
+      x2: "x2",
+      fill: "#2e7d32",
+      fillOpacity: 0.08,
+    }),
+    Plot.lineY(rows, {
+      x: (d: { lr: number }) => Math.log10(d.lr),
+      y: (d) => Math.min(d.loss, top),
+      stroke: "seed",
+      strokeWidth: 1.4,
+    }),
+    Plot.dot(LESSON, {
+      x: (d: { lr: number }) => Math.log10(d.lr),
+      y: "loss",
+      symbol: "star",
+      r: 6,
+      fill: "#111",
+      stroke: "white",
+    }),
+    ...LESSON.map((l) =>
+      Plot.text([l], {
+        x: (d: { lr: number }) => Math.log10(d.lr),
+        y: "loss",
+        text: "label",
+        textAnchor: l.textAnchor,
+        dx: l.dx,
+        dy: l.dy,
+        fontSize: 11,
+        fill: "#111",
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      })
+    ),
+  ];
+}
+
 /** Loss against lr (log x), one line per seed; non-finite losses are left out and said so. */
 export function lrFinderChart(seeds: z.infer<typeof Detail>[]): Chart {
   const rows = seeds.flatMap((s) =>
@@ -90,43 +134,7 @@ export function lrFinderChart(seeds: z.infer<typeof Detail>[]): Chart {
         },
         y: { label: "training loss", grid: true, domain: [0, top], clamp: true },
         color: { legend: true, label: "seed" },
-        marks: [
-          Plot.rectX([{ x1: Math.log10(0.2), x2: Math.log10(0.7) }], {
-            x1: "x1",
-            x2: "x2",
-            fill: "#2e7d32",
-            fillOpacity: 0.08,
-          }),
-          Plot.lineY(rows, {
-            x: (d: { lr: number }) => Math.log10(d.lr),
-            y: (d) => Math.min(d.loss, top),
-            stroke: "seed",
-            strokeWidth: 1.4,
-          }),
-          Plot.dot(LESSON, {
-            x: (d: { lr: number }) => Math.log10(d.lr),
-            y: "loss",
-            symbol: "star",
-            r: 6,
-            fill: "#111",
-            stroke: "white",
-          }),
-          ...LESSON.map((l) =>
-            Plot.text([l], {
-              x: (d: { lr: number }) => Math.log10(d.lr),
-              y: "loss",
-              text: "label",
-              textAnchor: l.textAnchor,
-              dx: l.dx,
-              dy: l.dy,
-              fontSize: 11,
-              fill: "#111",
-              stroke: "white",
-              strokeWidth: 3,
-              paintOrder: "stroke",
-            })
-          ),
-        ],
+        marks: lrFinderMarks(rows, top),
       },
     }],
     columns: 1,

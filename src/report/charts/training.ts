@@ -1,9 +1,9 @@
 /**
- * Charts of training runs: per-batch loss (every seed, smoothed, with a band over seeds), valid
- * accuracy per epoch against the lesson's numbers and the checks' thresholds, and the final
- * accuracy of every seed with its median, per compared configuration. Lines are medians over
- * seeds, as the checks are, with a lost (diverged) run ranked worst: it never drags a mean to a
- * value no seed has, and a median that is a lost run is a gap in the line, not a number.
+ * Charts of training runs: valid accuracy per epoch against the lesson's numbers and the checks'
+ * thresholds, and the final accuracy of every seed with its median, per compared configuration
+ * (the per-batch loss chart is in `loss.ts`, re-exported here). Lines are medians over seeds, as
+ * the checks are, with a lost (diverged) run ranked worst: it never drags a mean to a value no
+ * seed has, and a median that is a lost run is a gap in the line, not a number.
  *
  * @module
  */
@@ -14,136 +14,7 @@ import { formatValue } from "../../verdict/sentence.ts";
 import type { AccuracyThreshold, LessonPoint, RunsByConfig } from "../evidence.ts";
 import { type Chart, WIDE } from "../plot.ts";
 
-/** The smoothing of the loss curves: fastai's debiased exponential moving average, β = 0.9. */
-export const LOSS_SMOOTHING = 0.9;
-
-/**
- * Debiased EWMA of `xs`. A non-finite value poisons the rest (a diverged run has no loss after
- * it), so the curve stops there instead of hiding the blow-up.
- */
-export function smoothLosses(xs: readonly number[], beta = LOSS_SMOOTHING): number[] {
-  const out: number[] = [];
-  let avg = 0;
-  for (let i = 0; i < xs.length; i++) {
-    avg = beta * avg + (1 - beta) * xs[i];
-    out.push(avg / (1 - beta ** (i + 1)));
-  }
-  return out;
-}
-
-/**
- * Per configuration and batch: the median of the smoothed loss over all seeds (a seed that
- * diverged counts as an infinite loss from there on: NaN when that is the median, a gap), and
- * min and max over the seeds still finite.
- */
-export interface LossBand {
-  config: string;
-  batch: number;
-  median: number;
-  lo: number;
-  hi: number;
-  /** Seeds with a finite loss at this batch. */
-  seeds: number;
-}
-
-/** The loss bands of every configuration. */
-export function lossBands(runs: RunsByConfig): LossBand[] {
-  const bands: LossBand[] = [];
-  for (const [config, seeds] of Object.entries(runs)) {
-    const smoothed = seeds.map((r) => smoothLosses(r.batchLosses));
-    const n = Math.max(0, ...smoothed.map((s) => s.length));
-    for (let b = 0; b < n; b++) {
-      const all = smoothed.map((s) => s[b] ?? Infinity).map((v) =>
-        Number.isFinite(v) ? v : Infinity
-      );
-      const vs = all.filter(Number.isFinite);
-      if (vs.length === 0) continue;
-      const median = sampleMedian(all);
-      bands.push({
-        config,
-        batch: b + 1,
-        median: Number.isFinite(median) ? median : NaN,
-        lo: Math.min(...vs),
-        hi: Math.max(...vs),
-        seeds: vs.length,
-      });
-    }
-  }
-  return bands;
-}
-
-/** Where each diverged run stopped: its last finite smoothed loss, for a marker. */
-function divergencePoints(runs: RunsByConfig) {
-  const out: { config: string; seed: number; batch: number; loss: number }[] = [];
-  for (const [config, seeds] of Object.entries(runs)) {
-    for (const r of seeds) {
-      if (!r.diverged) continue;
-      const s = smoothLosses(r.batchLosses);
-      let last = s.length - 1;
-      while (last >= 0 && !Number.isFinite(s[last])) last--;
-      out.push({ config, seed: r.seed, batch: last + 2, loss: last >= 0 ? s[last] : NaN });
-    }
-  }
-  return out;
-}
-
-/** Per-batch training loss, all seeds: median line and min–max band of the smoothed loss. */
-export function lossChart(runs: RunsByConfig): Chart {
-  const bands = lossBands(runs);
-  const diverged = divergencePoints(runs);
-  // Clip the y axis at a readable loss so one blow-up does not flatten every other curve.
-  const top = Math.min(4, Math.max(0.5, ...bands.map((b) => b.hi)));
-  const seedCount = Math.max(...Object.values(runs).map((r) => r.length));
-  return {
-    id: "loss",
-    title: "Training loss per batch",
-    caption:
-      `Smoothed (debiased EWMA, β = ${LOSS_SMOOTHING}) per-batch training loss; the line is ` +
-      `the median over ${seedCount} seed(s) (a diverged seed counts as an infinite loss, so the ` +
-      `line stops where most have diverged), the band spans min to max of the finite ones. ` +
-      (diverged.length
-        ? `× marks where a seed diverged (${diverged.length}); its curve ends there.`
-        : "No seed diverged."),
-    panels: [{
-      options: {
-        width: WIDE,
-        height: 340,
-        marginRight: 20,
-        marginBottom: 42,
-        x: { label: "training batch", grid: true, labelAnchor: "center", labelOffset: 36 },
-        y: { label: "loss (cross-entropy)", domain: [0, top], grid: true },
-        color: { legend: true, label: "configuration", domain: Object.keys(runs) },
-        marks: [
-          Plot.areaY(bands, {
-            x: "batch",
-            y1: "lo",
-            y2: "hi",
-            fill: "config",
-            fillOpacity: 0.18,
-            clip: true,
-          }),
-          Plot.lineY(bands, {
-            x: "batch",
-            y: "median",
-            stroke: "config",
-            strokeWidth: 1.6,
-            clip: true,
-          }),
-          Plot.dot(diverged, {
-            x: "batch",
-            y: (d) => Number.isFinite(d.loss) ? Math.min(d.loss, top) : top,
-            stroke: "config",
-            symbol: "times",
-            r: 6,
-            strokeWidth: 2.5,
-            title: (d) => `${d.config}, seed ${d.seed}: diverged after batch ${d.batch - 1}`,
-          }),
-          Plot.ruleY([0]),
-        ],
-      },
-    }],
-  };
-}
+export { LOSS_SMOOTHING, type LossBand, lossBands, lossChart, smoothLosses } from "./loss.ts";
 
 /** One (configuration, seed, epoch) valid accuracy. */
 interface EpochPoint {
@@ -185,14 +56,8 @@ function thresholdText(t: AccuracyThreshold, claims: readonly number[]): string 
   return `${claims.map((n) => `#${n}`).join(", ")} ${op} ${formatValue(t.value, "accuracy")}`;
 }
 
-/** Valid accuracy per epoch: every seed, the median, the lesson's numbers and the thresholds. */
-export function accuracyChart(
-  runs: RunsByConfig,
-  lesson: readonly LessonPoint[],
-  thresholds: readonly AccuracyThreshold[],
-): Chart {
-  const points = epochPoints(runs);
-  const finite = points.filter((p) => Number.isFinite(p.accuracy));
+/** The median over seeds per configuration and epoch (seed −1): the thick line. */
+function epochMedians(runs: RunsByConfig): EpochPoint[] {
   const medians: EpochPoint[] = [];
   for (const [config, seeds] of Object.entries(runs)) {
     const epochs = Math.max(0, ...seeds.map((r) => r.epochs.length));
@@ -201,10 +66,16 @@ export function accuracyChart(
       medians.push({ config, seed: -1, epoch: e, accuracy: medianPoint(vs) });
     }
   }
-  const missing = points.length - finite.length;
-  const lows = [...finite.map((p) => p.accuracy), ...lesson.map((l) => l.value)];
-  const showChance = lows.some((v) => v < 0.5);
-  const maxEpoch = Math.max(1, ...points.map((p) => p.epoch), ...thresholds.map((t) => t.epoch));
+  return medians;
+}
+
+/** A threshold tick with its label's text. */
+type ThresholdTick = AccuracyThreshold & { text: string };
+
+/** The threshold ticks, and their labels with the side each is drawn on. */
+function thresholdTicks(
+  thresholds: readonly AccuracyThreshold[],
+): { ticks: ThresholdTick[]; labels: (ThresholdTick & { left: boolean })[] } {
   // One tick per (epoch, value): two checks at the same place share a label.
   const merged = new Map<string, { t: AccuracyThreshold; claims: number[] }>();
   for (const t of thresholds) {
@@ -223,6 +94,89 @@ export function accuracyChart(
     const same = ticks.filter((u) => u.epoch === t.epoch).sort((a, b) => a.value - b.value);
     return { ...t, left: same.indexOf(t) % 2 === 1 };
   });
+  return { ticks, labels };
+}
+
+/** The marks of the accuracy chart: chance, the lesson's stars, seeds, medians, thresholds. */
+function accuracyMarks(
+  { finite, medians, lesson, ticks, labels, showChance }: {
+    finite: readonly EpochPoint[];
+    medians: readonly EpochPoint[];
+    lesson: readonly LessonPoint[];
+    ticks: readonly ThresholdTick[];
+    labels: readonly (ThresholdTick & { left: boolean })[];
+    showChance: boolean;
+  },
+): Plot.Markish[] {
+  return [
+    showChance ? Plot.ruleY([CHANCE], { stroke: "#999", strokeDasharray: "2,3" }) : null,
+    // Stars first: a seed's dot on top of the lesson's star stays visible.
+    Plot.dot(lesson, {
+      x: "epoch",
+      y: "value",
+      fill: "config",
+      stroke: "black",
+      symbol: "star",
+      r: 8,
+      title: (l) =>
+        `the lesson (${l.label}), ${l.config}, epoch ${l.epoch}: ${
+          formatValue(l.value, "accuracy")
+        }`,
+    }),
+    Plot.line(finite, {
+      x: "epoch",
+      y: "accuracy",
+      z: (p) => `${p.config}#${p.seed}`,
+      stroke: "config",
+      strokeOpacity: 0.35,
+    }),
+    Plot.dot(finite, {
+      x: "epoch",
+      y: "accuracy",
+      fill: "config",
+      r: 2.5,
+      title: (p) =>
+        `${p.config}, seed ${p.seed}, epoch ${p.epoch}: ${formatValue(p.accuracy, "accuracy")}`,
+    }),
+    Plot.line(medians, { x: "epoch", y: "accuracy", stroke: "config", strokeWidth: 2.5 }),
+    Plot.ruleY(ticks, {
+      y: "value",
+      x1: (t) => t.epoch - 0.28,
+      x2: (t) => t.epoch + 0.28,
+      stroke: "#d62728",
+      strokeWidth: 2,
+      title: (t) => `${t.text} (${t.config}, epoch ${t.epoch})`,
+    }),
+    ...[false, true].map((left) =>
+      Plot.text(labels.filter((t) => t.left === left), {
+        x: (t) => left ? t.epoch - 0.3 : t.epoch + 0.3,
+        y: "value",
+        text: "text",
+        textAnchor: left ? "end" : "start",
+        fill: "#d62728",
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+        dx: left ? -2 : 2,
+      })
+    ),
+  ];
+}
+
+/** Valid accuracy per epoch: every seed, the median, the lesson's numbers and the thresholds. */
+export function accuracyChart(
+  runs: RunsByConfig,
+  lesson: readonly LessonPoint[],
+  thresholds: readonly AccuracyThreshold[],
+): Chart {
+  const points = epochPoints(runs);
+  const finite = points.filter((p) => Number.isFinite(p.accuracy));
+  const medians = epochMedians(runs);
+  const missing = points.length - finite.length;
+  const lows = [...finite.map((p) => p.accuracy), ...lesson.map((l) => l.value)];
+  const showChance = lows.some((v) => v < 0.5);
+  const maxEpoch = Math.max(1, ...points.map((p) => p.epoch), ...thresholds.map((t) => t.epoch));
+  const { ticks, labels } = thresholdTicks(thresholds);
   const configs = Object.keys(runs);
   return {
     id: "accuracy",
@@ -247,61 +201,7 @@ export function accuracyChart(
         },
         y: { label: "valid accuracy", grid: true, tickFormat: ".1%" },
         color: { legend: true, label: "configuration", domain: configs },
-        marks: [
-          showChance ? Plot.ruleY([CHANCE], { stroke: "#999", strokeDasharray: "2,3" }) : null,
-          // Stars first: a seed's dot on top of the lesson's star stays visible.
-          Plot.dot(lesson, {
-            x: "epoch",
-            y: "value",
-            fill: "config",
-            stroke: "black",
-            symbol: "star",
-            r: 8,
-            title: (l) =>
-              `the lesson (${l.label}), ${l.config}, epoch ${l.epoch}: ${
-                formatValue(l.value, "accuracy")
-              }`,
-          }),
-          Plot.line(finite, {
-            x: "epoch",
-            y: "accuracy",
-            z: (p) => `${p.config}#${p.seed}`,
-            stroke: "config",
-            strokeOpacity: 0.35,
-          }),
-          Plot.dot(finite, {
-            x: "epoch",
-            y: "accuracy",
-            fill: "config",
-            r: 2.5,
-            title: (p) =>
-              `${p.config}, seed ${p.seed}, epoch ${p.epoch}: ${
-                formatValue(p.accuracy, "accuracy")
-              }`,
-          }),
-          Plot.line(medians, { x: "epoch", y: "accuracy", stroke: "config", strokeWidth: 2.5 }),
-          Plot.ruleY(ticks, {
-            y: "value",
-            x1: (t) => t.epoch - 0.28,
-            x2: (t) => t.epoch + 0.28,
-            stroke: "#d62728",
-            strokeWidth: 2,
-            title: (t) => `${t.text} (${t.config}, epoch ${t.epoch})`,
-          }),
-          ...[false, true].map((left) =>
-            Plot.text(labels.filter((t) => t.left === left), {
-              x: (t) => left ? t.epoch - 0.3 : t.epoch + 0.3,
-              y: "value",
-              text: "text",
-              textAnchor: left ? "end" : "start",
-              fill: "#d62728",
-              stroke: "white",
-              strokeWidth: 3,
-              paintOrder: "stroke",
-              dx: left ? -2 : 2,
-            })
-          ),
-        ],
+        marks: accuracyMarks({ finite, medians, lesson, ticks, labels, showChance }),
       },
     }],
   };
@@ -312,6 +212,53 @@ interface FinalPoint {
   config: string;
   seed: number;
   accuracy: number;
+}
+
+/** The marks of the final-accuracy chart: the lesson's stars, medians, seeds, lost seeds. */
+function finalAccuracyMarks(
+  { finalLesson, medians, ok, bad, left }: {
+    finalLesson: readonly LessonPoint[];
+    medians: readonly { config: string; median: number }[];
+    ok: readonly FinalPoint[];
+    bad: readonly FinalPoint[];
+    left: number;
+  },
+): Plot.Markish[] {
+  return [
+    Plot.dot(finalLesson, {
+      y: "config",
+      x: "value",
+      symbol: "star",
+      fill: "config",
+      stroke: "black",
+      r: 9,
+      title: (l) => `the lesson (${l.label}): ${formatValue(l.value, "accuracy")}`,
+    }),
+    Plot.tickX(medians, {
+      y: "config",
+      x: "median",
+      stroke: "black",
+      strokeWidth: 2.5,
+      title: (m) => `median: ${formatValue(m.median, "accuracy")}`,
+    }),
+    Plot.dot(ok, {
+      y: "config",
+      x: "accuracy",
+      fill: "config",
+      r: 5,
+      stroke: "white",
+      title: (p) => `${p.config}, seed ${p.seed}: ${formatValue(p.accuracy, "accuracy")}`,
+    }),
+    Plot.dot(bad, {
+      y: "config",
+      x: () => left,
+      symbol: "times",
+      stroke: "#d62728",
+      r: 6,
+      strokeWidth: 2.5,
+      title: (p) => `${p.config}, seed ${p.seed}: diverged (no final accuracy)`,
+    }),
+  ];
 }
 
 /** Per configuration: the final accuracy of every seed and their median (lost seeds rank lowest). */
@@ -362,41 +309,7 @@ export function finalAccuracyChart(runs: RunsByConfig, lesson: readonly LessonPo
         },
         y: { label: null, domain: configs },
         color: { domain: configs },
-        marks: [
-          Plot.dot(finalLesson, {
-            y: "config",
-            x: "value",
-            symbol: "star",
-            fill: "config",
-            stroke: "black",
-            r: 9,
-            title: (l) => `the lesson (${l.label}): ${formatValue(l.value, "accuracy")}`,
-          }),
-          Plot.tickX(medians, {
-            y: "config",
-            x: "median",
-            stroke: "black",
-            strokeWidth: 2.5,
-            title: (m) => `median: ${formatValue(m.median, "accuracy")}`,
-          }),
-          Plot.dot(ok, {
-            y: "config",
-            x: "accuracy",
-            fill: "config",
-            r: 5,
-            stroke: "white",
-            title: (p) => `${p.config}, seed ${p.seed}: ${formatValue(p.accuracy, "accuracy")}`,
-          }),
-          Plot.dot(bad, {
-            y: "config",
-            x: () => left,
-            symbol: "times",
-            stroke: "#d62728",
-            r: 6,
-            strokeWidth: 2.5,
-            title: (p) => `${p.config}, seed ${p.seed}: diverged (no final accuracy)`,
-          }),
-        ],
+        marks: finalAccuracyMarks({ finalLesson, medians, ok, bad, left }),
       },
     }],
   };

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { assertClose } from "../tests/assert_close.ts";
 import { noGpu, testGpu } from "../tests/gpu.ts";
-import { parseResults, stringifyResults } from "../src/bench/json.ts";
+import { parseResults, stringifyResults } from "../src/util/json.ts";
 import { judgeClaimOnRuns, type SeedRun } from "../src/bench/judge_claim.ts";
 import type { SequentialResult } from "../src/verdict/sequential.ts";
 import {

@@ -5,17 +5,17 @@
  * errors, the shape of the results, and probes. Also `selectClaims` and `loadClaims`.
  */
 import assert from "node:assert/strict";
-import { MissingRunError, shardOfRun } from "../store/run_source.ts";
+import { MissingRunError, shardOfRun } from "./run_source.ts";
 import type { MissingRun } from "./runner.ts";
 import { z } from "zod";
 import { DataError } from "../data/errors.ts";
 import type { Gpu } from "../gpu/device.ts";
-import type { RunProvider, RunRecord } from "../store/run_source.ts";
+import type { RunProvider, RunRecord } from "./run_source.ts";
 import type { CheckSpec, Subject } from "../verdict/check.ts";
 import { lookPlan } from "../verdict/plan.ts";
 import type { Claim, ClaimSubject, ProbeSubject } from "./contract.ts";
 import type { TrainRun } from "./evidence.ts";
-import { parseResults, stringifyResults } from "./json.ts";
+import { parseResults, stringifyResults } from "../util/json.ts";
 import { type ClaimResult, ClaimResultSchema } from "./results.ts";
 import { loadClaims, runClaims, type RunClaimsOptions, selectClaims } from "./runner.ts";
 import { type TrainConfig, TrainConfigSchema } from "./training.ts";

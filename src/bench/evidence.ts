@@ -7,10 +7,10 @@
  */
 
 import { z } from "zod";
-import { AnyNumber } from "./contract.ts";
+import { AnyNumber } from "../util/json.ts";
+import type { Infer } from "../util/schema.ts";
 
-/** Evidence of one run (one seed). */
-export const TrainRunSchema = z.object({
+const trainRunSchema = z.object({
   seed: z.number().int(),
   /** Per epoch (over all fits): train and valid accuracy and loss. */
   epochs: z.array(z.object({
@@ -46,7 +46,12 @@ export const TrainRunSchema = z.object({
   hyper: z.object({ lr: z.array(z.number()), beta1: z.array(z.number()) }),
   seconds: z.number(),
 });
-export type TrainRun = z.infer<typeof TrainRunSchema>;
+/** @internal zod's type of {@link TrainRunSchema} (the docs do not follow zod's types). */
+type TrainRunZod = typeof trainRunSchema;
+/** The schema of the evidence of one run (one seed): {@link TrainRun}. */
+export const TrainRunSchema: TrainRunZod = trainRunSchema;
+/** Evidence of one run (one seed): per-epoch metrics, batch losses and what the run recorded. */
+export type TrainRun = Infer<typeof TrainRunSchema>;
 
 /** Per-seed runs of one configuration, in seed order. */
 export const RunsSchema: z.ZodArray<typeof TrainRunSchema> = z.array(TrainRunSchema);

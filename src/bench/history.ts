@@ -6,8 +6,7 @@
  */
 
 import { z } from "zod";
-import { AnyNumber } from "./contract.ts";
-import { parseResults, stringifyResults } from "./json.ts";
+import { AnyNumber, parseResults, stringifyResults } from "../util/json.ts";
 import type { Results } from "./results.ts";
 
 /**

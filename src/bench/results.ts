@@ -11,9 +11,9 @@ import { z } from "zod";
 import { DataError } from "../data/errors.ts";
 import { JudgedCheckSchema, SubjectSchema } from "../verdict/check.ts";
 import { LookPlanSchema } from "../verdict/plan.ts";
-import { AnyNumber, LessonFigureSchema, LessonNumberSchema, MetricInfoSchema } from "./contract.ts";
+import { LessonFigureSchema, LessonNumberSchema, MetricInfoSchema } from "./contract.ts";
 import { TrainRunSchema } from "./evidence.ts";
-import { parseResults, stringifyResults } from "./json.ts";
+import { AnyNumber, parseResults, stringifyResults } from "../util/json.ts";
 import { DivergedAtSchema } from "./outcome.ts";
 
 /** Bumped when the shape changes incompatibly. */

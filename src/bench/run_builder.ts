@@ -16,15 +16,14 @@ import { kaimingNormal } from "../init/init.ts";
 import { lsuv, type LsuvLayerReport } from "../init/lsuv.ts";
 import { getModel, type Model } from "../nn/model.ts";
 import type { OptimizerSpec } from "../optim/optimizer.ts";
-import type { Callback } from "../train/callback.ts";
 import { ActivationStatsCallback } from "../train/callbacks/activation_stats.ts";
 import { type EpochMetrics, MetricsCallback } from "../train/callbacks/metrics.ts";
 import { HyperRecorder, namedSchedule } from "../train/callbacks/schedule.ts";
-import { Learner } from "../train/learner.ts";
+import { type Callback, Learner } from "../train/learner.ts";
 import { Rng } from "../util/rng.ts";
+import type { Infer } from "../util/schema.ts";
 
-/** A training configuration with the lesson's defaults (nb 11: MomentumLearner lr 0.2, bs 1024). */
-export const TrainConfigSchema = z.object({
+const trainConfigSchema = z.object({
   act: z.enum(["relu", "general-relu"]).default("relu"),
   norm: z.enum(["none", "batchnorm", "lesson-batchnorm", "layernorm"]).default("none"),
   init: z.enum(["default", "kaiming", "lsuv"]).default("kaiming"),
@@ -43,8 +42,12 @@ export const TrainConfigSchema = z.object({
   /** Record per-layer activation statistics (post-activation) on training batches. */
   activationStats: z.boolean().default(false),
 });
+/** @internal zod's type of {@link TrainConfigSchema} (the docs do not follow zod's types). */
+type TrainConfigZod = typeof trainConfigSchema;
+/** A training configuration with the lesson's defaults (nb 11: MomentumLearner lr 0.2, bs 1024). */
+export const TrainConfigSchema: TrainConfigZod = trainConfigSchema;
 /** A validated training configuration (every default filled in). */
-export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+export type TrainConfig = Infer<typeof TrainConfigSchema>;
 
 /** What the caller adds to a run: callbacks (progress, abort) and a per-epoch hook. */
 export interface RunExtras {
@@ -52,19 +55,27 @@ export interface RunExtras {
   callbacks?: Callback[];
   /** Each finished epoch's metrics (e.g. to print them). */
   onEpoch?: (m: EpochMetrics) => void;
+  /** Batches recorded ahead of the GPU (default the Learner's; perf measures others). */
+  runAhead?: number;
 }
 
 /** A run ready to fit; {@link destroy} frees its GPU memory (also after a failure). */
 export interface BuiltRun {
+  /** The model, initialised as the config says. */
   model: Model;
+  /** The learner that fits it. */
   learner: Learner;
+  /** Per-epoch metrics and batch losses of the run. */
   metrics: MetricsCallback;
+  /** The lr and β1 of every optimizer step. */
   hyper: HyperRecorder;
+  /** Activation statistics (config `activationStats`), else null. */
   stats: ActivationStatsCallback | null;
   /** LSUV's per-layer report (init "lsuv"), else null. */
   lsuv: LsuvLayerReport[] | null;
   /** The config's fits: `epochs`, then `continueWith` unless the first diverged. */
   fit(): Promise<void>;
+  /** Frees the model's and the batchers' GPU memory. */
   destroy(): void;
 }
 
@@ -128,6 +139,7 @@ export async function buildRun(
       gradMode: c.learner === "momentum-learner"
         ? { kind: "momentum-learner", mom: 0.85 }
         : { kind: "zero" },
+      runAhead: extras.runAhead,
     });
     const fit = async () => {
       await learner.fit(c.epochs);

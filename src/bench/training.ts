@@ -10,7 +10,7 @@
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { deadFractions } from "../train/activation_math.ts";
-import type { Callback } from "../train/callback.ts";
+import type { Callback } from "../train/learner.ts";
 import type { EpochMetrics } from "../train/callbacks/metrics.ts";
 import { type BatchProgress, ProgressCallback } from "../train/callbacks/progress.ts";
 import type { TrainRun } from "./evidence.ts";

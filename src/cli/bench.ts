@@ -11,7 +11,6 @@
  * @module
  */
 
-import { z } from "zod";
 import { compareWithBaseline, type GateReport } from "../bench/gate.ts";
 import { appendHistory, historyLine, readHistory } from "../bench/history.ts";
 import {
@@ -26,132 +25,31 @@ import { renderReport } from "../report/render.ts";
 import { writeWebBundle } from "../web/build.ts";
 import { loadClaims, runBench, selectClaims } from "../bench/runner.ts";
 import { formatClaimList, storedRunSeconds } from "./claim_list.ts";
-import { getGpu } from "../gpu/device.ts";
+import { getGpu, type Gpu } from "../gpu/device.ts";
+import { stringifyResults } from "../util/json.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import { trainerCodeIdentity } from "../store/code_identity.ts";
 import { vulkanDriver } from "../store/driver.ts";
 import { defaultRunStoreDir } from "../store/default_dir.ts";
 import { RunStore } from "../store/run_store.ts";
-import { type RunRecord, RunRecordSchema, RunSource } from "../store/run_source.ts";
-import { describePlan, lookPlan } from "../verdict/plan.ts";
-import { parseFlags } from "./args.ts";
+import { type RunRecord, RunRecordSchema, RunSource } from "../bench/run_source.ts";
+import { describePlan } from "../verdict/plan.ts";
+import { type BenchArgs, type BenchFlags, parseBenchArgs, USAGE } from "./bench_args.ts";
 import { ProgressDisplay, stderrSink } from "./progress.ts";
 import { useCachedTuning } from "./tuning.ts";
 import { EXIT, runMain, UsageError } from "./run_main.ts";
 import { mergeOnlyRun, removeStalePages } from "./bench_output.ts";
 
-const USAGE = `usage: deno task bench [options]
-
-  --max-seeds N      truncate the look plan 6 → 10 → 20 to looks ≤ N (e.g. 10: looks 6, 10)
-  --seeds N          a fixed seed count instead of the plan (one look: exploration only)
-  --quick            CI numerics check: seed 1 of every config, no verdicts
-  --only ID[,ID]     run only these claims (merged into an existing results file of that mode)
-  --out DIR          where results.json and the report go (default reports/latest)
-  --runs DIR         the run store (default $CLAIMBENCH_RUNS or ~/.cache/claimbench/runs)
-  --fresh            train every run again (the store is still updated)
-  --check            compare with the baseline; exit 5 on a regression, 1 on a claim error
-  --baseline FILE    the baseline for --check (default reports/baseline.json)
-  --update-baseline  write this full run as the baseline (refused for --quick)
-  --summary FILE     write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY)
-  --shard I/N        train only the I-th of N partitions of the runs (by config and seed); runs
-                     of other shards are read from the store if there, else the look is not
-                     judged (merge: deno task runs import, then bench --no-train)
-  --no-train         train nothing: judge what the store holds; exit 7 if a look lacks runs
-  --data-dir DIR     Fashion-MNIST directory (default: found or fetched automatically)
-  --quiet            no progress messages
-  --json             print results.json to stdout instead of the table
-  --list             list the claims, their configs and checks, and what a run costs
-
-exit codes: 0 ok, 1 suite broke (a claim errored), 2 usage, 3 no adapter, 4 dataset,
-5 a claim regressed against the baseline, 6 the run store is unusable, 7 incomplete (a look
-lacks runs: --no-train), 130 interrupted (Ctrl-C; finished runs are kept: the same command resumes)`;
-
-const count = (name: string) =>
-  z.coerce.number({ error: `expected a whole number` }).int("expected a whole number").min(
-    1,
-    `expected at least 1`,
-  ).max(100, "expected at most 100").optional().describe(name);
-
-const Flags = z.object({
-  only: z.string().regex(
-    /^[a-z0-9-]+(,[a-z0-9-]+)*$/,
-    "expected claim ids like depth-survival,lsuv",
-  ).optional(),
-  "max-seeds": count("max-seeds"),
-  seeds: count("seeds"),
-  quick: z.boolean().default(false),
-  out: z.string().min(1).default("reports/latest"),
-  runs: z.string().min(1).optional(),
-  fresh: z.boolean().default(false),
-  check: z.boolean().default(false),
-  baseline: z.string().min(1).default("reports/baseline.json"),
-  "update-baseline": z.boolean().default(false),
-  summary: z.string().min(1).optional(),
-  shard: z.string().regex(/^\d+\/\d+$/, "expected I/N like 1/4").refine((s) => {
-    const [i, n] = s.split("/").map(Number);
-    return n >= 1 && i >= 1 && i <= n;
-  }, "expected 1 ≤ I ≤ N").optional(),
-  "data-dir": z.string().min(1).optional(),
-  quiet: z.boolean().default(false),
-  json: z.boolean().default(false),
-  list: z.boolean().default(false),
-  "no-train": z.boolean().default(false),
-  help: z.boolean().default(false),
-});
-
 async function main(args: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(args, {
-    only: { type: "string" },
-    "max-seeds": { type: "string" },
-    seeds: { type: "string" },
-    quick: { type: "boolean" },
-    out: { type: "string" },
-    runs: { type: "string" },
-    fresh: { type: "boolean" },
-    check: { type: "boolean" },
-    baseline: { type: "string" },
-    "update-baseline": { type: "boolean" },
-    summary: { type: "string" },
-    shard: { type: "string" },
-    "data-dir": { type: "string" },
-    quiet: { type: "boolean" },
-    json: { type: "boolean" },
-    list: { type: "boolean" },
-    "no-train": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, Flags);
-  if (flags.help) {
-    console.log(USAGE);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (flags.quick && (flags.seeds !== undefined || flags["max-seeds"] !== undefined)) {
-    throw new UsageError("--quick runs seed 1 of every config; it takes no --seeds or --max-seeds");
-  }
-  if (flags.quick && flags["update-baseline"]) {
-    throw new UsageError(
-      "--update-baseline: refused for --quick (the baseline is a full run under the look plan)",
-    );
-  }
-  if (flags.only && flags["update-baseline"]) {
-    throw new UsageError("--update-baseline: refused with --only (the baseline holds every claim)");
-  }
-  let plan;
-  try {
-    plan = lookPlan({ seeds: flags.seeds, maxSeeds: flags["max-seeds"] });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const shard = flags.shard
-    ? { index: Number(flags.shard.split("/")[0]), count: Number(flags.shard.split("/")[1]) }
-    : undefined;
-  // Progress: a bar over the runs on a TTY, plain lines and a heartbeat off one; --quiet: none.
+  const parsed = parseBenchArgs(args);
+  if (!parsed) return EXIT.ok;
+  const { flags, only } = parsed;
+  // Progress: bars over the runs and batches on a TTY, plain lines and a heartbeat off one.
   const display = flags.quiet ? null : new ProgressDisplay(stderrSink());
   const log = (m: string) => display?.log(m);
   const { listClaimFiles } = await import("../bench/registry.ts");
   const known = (await listClaimFiles(new URL("../../benches/", import.meta.url))).map((c) => c.id);
-  const only = flags.only?.split(",");
   const unknown = (only ?? []).filter((id) => !known.includes(id));
   if (unknown.length > 0) {
     throw new UsageError(
@@ -179,24 +77,34 @@ async function main(args: string[]): Promise<number> {
   }
   const gpu = await getGpu();
   await useCachedTuning(gpu, log);
+  const ran = await runWithStore(gpu, parsed, { store, storeDir, display, log });
+  if (typeof ran === "number") return ran;
+  const out = await writeOutputs(ran, flags, only, known, log);
+  printOutcome(gpu, out, flags);
+  return await exitStatus(out.results, out.gate, out.baseline, parsed);
+}
+
+/** Runs the bench with the store, Ctrl-C stopping it between batches (an exit code then). */
+async function runWithStore(
+  gpu: Gpu,
+  { flags, plan, shard, only }: BenchArgs,
+  o: {
+    store: RunStore<RunRecord>;
+    storeDir: string;
+    display: ProgressDisplay | null;
+    log: (m: string) => void;
+  },
+): Promise<Results | number> {
+  const { display, log } = o;
   // Loaded once, on the first run that is not in the store.
   const loaded: { data: Promise<GpuFashionMnist> | null } = { data: null };
   const data = () => loaded.data ??= loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
-  // Ctrl-C: stop after the current batch, keeping every finished run; a second one quits now.
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted);
-    console.error(
-      "\nclaimbench: interrupted; stopping after the current batch (Ctrl-C again quits now)",
-    );
-    interrupt.abort(new DOMException("interrupted by Ctrl-C", "AbortError"));
-  };
-  Deno.addSignalListener("SIGINT", onSigint);
+  const interrupt = interruptOnCtrlC();
   const runs = new RunSource({
     gpu,
     data,
-    store: flags.fresh ? null : store,
-    saveTo: store,
+    store: flags.fresh ? null : o.store,
+    saveTo: o.store,
     log: flags.quiet ? undefined : log,
     signal: interrupt.signal,
     onBatch: display ? (p) => display.batch(p) : undefined,
@@ -209,7 +117,7 @@ async function main(args: string[]): Promise<number> {
       ? "quick mode: seed 1 of every config, compared with the baseline's seed-1 runs; no verdicts"
       : `plan: ${describePlan(plan)}`,
   );
-  log(`run store: ${storeDir}${flags.fresh ? " (--fresh: every run trained again)" : ""}`);
+  log(`run store: ${o.storeDir}${flags.fresh ? " (--fresh: every run trained again)" : ""}`);
   let datasetInfo: unknown = null;
   let results: Results;
   try {
@@ -236,19 +144,60 @@ async function main(args: string[]): Promise<number> {
     if (interrupt.signal.aborted) {
       console.error(
         `claimbench: stopped; ${runs.counts.trained} run(s) trained in this session are in the ` +
-          `store (${storeDir}); the same command resumes without retraining them`,
+          `store (${o.storeDir}); the same command resumes without retraining them`,
       );
       return EXIT.interrupted;
     }
     throw err;
   } finally {
-    Deno.removeSignalListener("SIGINT", onSigint);
+    interrupt.dispose();
     display?.close();
   }
   if (loaded.data) {
     datasetInfo = (await loaded.data).info;
     results.meta.dataset = datasetInfo;
   }
+  return results;
+}
+
+/**
+ * Ctrl-C: aborts the signal (training stops after the current batch, every finished run kept);
+ * a second one quits at once.
+ */
+function interruptOnCtrlC(): { signal: AbortSignal; dispose(): void } {
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) Deno.exit(EXIT.interrupted);
+    console.error(
+      "\nclaimbench: interrupted; stopping after the current batch (Ctrl-C again quits now)",
+    );
+    interrupt.abort(new DOMException("interrupted by Ctrl-C", "AbortError"));
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  return {
+    signal: interrupt.signal,
+    dispose: () => Deno.removeSignalListener("SIGINT", onSigint),
+  };
+}
+
+/** What the outputs step wrote and found. */
+interface Outputs {
+  results: Results;
+  target: string;
+  pages: string[];
+  baseline: Results | null;
+  gate: GateReport | null;
+}
+
+/** results.json (merged for --only), history, the report and its bundle, the gate's comparison. */
+async function writeOutputs(
+  ran: Results,
+  flags: BenchFlags,
+  only: string[] | undefined,
+  known: string[],
+  log: (m: string) => void,
+): Promise<Outputs> {
+  let results = ran;
   const outPath = `${flags.out}/results.json`;
   let target = flags.out;
   if (only) {
@@ -277,16 +226,21 @@ async function main(args: string[]): Promise<number> {
   const gate: GateReport | null = gating && (baseline || flags.check)
     ? compareWithBaseline(results, baseline)
     : null;
+  return { results, target, pages, baseline, gate };
+}
+
+/** The terminal summary (or --json), and the Markdown summary where asked. */
+function printOutcome(gpu: Gpu, out: Outputs, flags: BenchFlags): void {
+  const { results, gate } = out;
   if (flags.json) {
-    const { stringifyResults } = await import("../bench/json.ts");
     console.log(stringifyResults(results, 2));
   } else {
     console.log(
       `\nclaimbench ${results.meta.mode} run: ${results.claims.length} claim(s), ` +
         `${(results.meta.wallSeconds / 60).toFixed(1)} min on ${gpu.adapterName}` +
         `${results.meta.driver ? ` (${results.meta.driver})` : ""}; ${results.meta.runsTrained} ` +
-        `runs trained, ${results.meta.runsReused} reused; results in ${target}/results.json, ` +
-        `report in ${pages[0]}`,
+        `runs trained, ${results.meta.runsReused} reused; results in ${out.target}/results.json, ` +
+        `report in ${out.pages[0]}`,
     );
     if (results.meta.plan) console.log(`plan: ${describePlan(results.meta.plan)}\n`);
     for (const n of gate?.environmentNotes ?? []) console.log(`note: ${n}`);
@@ -297,6 +251,15 @@ async function main(args: string[]): Promise<number> {
       for (const n of r.notes.slice(0, 8)) console.log(`  ${n}`);
     }
   }
+}
+
+/** Summaries, --update-baseline, then the exit code: incomplete, broke, regressed or ok. */
+async function exitStatus(
+  results: Results,
+  gate: GateReport | null,
+  baseline: Results | null,
+  { flags, shard }: BenchArgs,
+): Promise<number> {
   const markdown = markdownSummary(results, gate);
   if (flags.summary) await writeAtomic(flags.summary, markdown);
   const stepSummary = Deno.env.get("GITHUB_STEP_SUMMARY");

@@ -7,7 +7,7 @@
 
 import type { Claim } from "../bench/contract.ts";
 import { canonicalJson } from "../store/run_key.ts";
-import type { RunRecord } from "../store/run_source.ts";
+import type { RunRecord } from "../bench/run_source.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { lookPlan } from "../verdict/plan.ts";
 

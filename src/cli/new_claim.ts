@@ -157,28 +157,8 @@ export const claim: Claim<Config> = {
 `;
 }
 
-/** The test module's text (formatted as `deno fmt` writes it for the usual ids). */
-export function testSource(o: SkeletonOptions): string {
-  const stem = fileStem(o.id);
-  const name = camel(o.id);
-  return `/**
- * Tests of the claim module without training: its checks, lesson numbers and headline name
- * configs and metrics it has, and its checks give known answers on synthetic runs under the look
- * plan (\`judgeClaimOnRuns\`). Written by \`deno task new-claim\`.
- */
-import assert from "node:assert/strict";
-import { type Claim, type Subject, type TrainRun, TrainRunSchema } from "../mod.ts";
-import { judgeClaimOnRuns, type SeedRun } from "../src/bench/judge_claim.ts";
-import { EPOCH_METRICS, RUN_METRICS } from "../src/bench/metrics.ts";
-import { subjectsOf } from "../src/verdict/check.ts";
-import { lookPlan } from "../src/verdict/plan.ts";
-import { claim as ${name} } from "./${stem}.ts";
-
-const claim = ${name} as unknown as Claim;
-const subjects = claim.subjects(claim.config.parse({}));
-const PLAN = lookPlan();
-
-/** All epochs of training config \`name\` (a continuation's included). */
+/** The generated test's helpers: synthetic runs for every config, and a subject's problem. */
+const TEST_HELPERS = `/** All epochs of training config \`name\` (a continuation's included). */
 function epochsOf(name: string): number {
   const s = subjects[name];
   if (s?.kind !== "train") throw new RangeError(\`"\${name}" is not a training config\`);
@@ -232,7 +212,30 @@ function subjectProblem(s: Subject): string | null {
   return \`unknown metric "\${s.metric}"\`;
 }
 
-Deno.test("${o.id}: checks, lesson numbers and headline name configs and metrics it has", () => {
+`;
+
+/** The test module's text (formatted as `deno fmt` writes it for the usual ids). */
+export function testSource(o: SkeletonOptions): string {
+  const stem = fileStem(o.id);
+  const name = camel(o.id);
+  return `/**
+ * Tests of the claim module without training: its checks, lesson numbers and headline name
+ * configs and metrics it has, and its checks give known answers on synthetic runs under the look
+ * plan (\`judgeClaimOnRuns\`). Written by \`deno task new-claim\`.
+ */
+import assert from "node:assert/strict";
+import { type Claim, type Subject, type TrainRun, TrainRunSchema } from "../mod.ts";
+import { judgeClaimOnRuns, type SeedRun } from "../src/bench/judge_claim.ts";
+import { EPOCH_METRICS, RUN_METRICS } from "../src/bench/metrics.ts";
+import { subjectsOf } from "../src/verdict/check.ts";
+import { lookPlan } from "../src/verdict/plan.ts";
+import { claim as ${name} } from "./${stem}.ts";
+
+const claim = ${name} as unknown as Claim;
+const subjects = claim.subjects(claim.config.parse({}));
+const PLAN = lookPlan();
+
+${TEST_HELPERS}Deno.test("${o.id}: checks, lesson numbers and headline name configs and metrics it has", () => {
   assert.equal(claim.id, "${o.id}");
   const named = [
     ...claim.checks.flatMap((c) => subjectsOf(c)),

@@ -27,15 +27,17 @@ import { measureFmaCeiling } from "../perf/fma_ceiling.ts";
 import { measureLoadRates } from "../perf/load_rates.ts";
 import { measureMatmulCeiling } from "../perf/matmul_ceiling.ts";
 import { measureTrainStep, PERF_OPTIMIZER, type StepFigures } from "../perf/train_step.ts";
+import { RUN_AHEAD } from "../train/learner.ts";
 import { parseFlags } from "./args.ts";
 import { runMain, UsageError } from "./run_main.ts";
 import { useCachedTuning } from "./tuning.ts";
 
 const USAGE = `usage: deno task perf [--data-dir DIR] [--batch-size N] [--steps N] [--epochs N]
-                       [--autotune | --untuned] [--json]
+                       [--run-ahead K] [--autotune | --untuned] [--json]
 
   --steps N    timed training steps, in 4 windows each followed by a timed valid pass (default 20)
   --epochs N   whole epochs through the Learner after the steps (default 2; 0 skips them)
+  --run-ahead K  batches the Learner records ahead of the GPU in those epochs (default ${RUN_AHEAD})
   --autotune   first time the conv kernels' grid-only parameters on this adapter and store the
                fastest in the tuning cache (bench, train and perf use it; results stay
                bit-identical)
@@ -46,6 +48,7 @@ const Flags = z.object({
   "batch-size": z.coerce.number().int().min(2).max(4096).default(1024),
   steps: z.coerce.number().int().min(1).max(10000).default(20),
   epochs: z.coerce.number().int().min(0).max(100).default(2),
+  "run-ahead": z.coerce.number().int().min(1).max(64).default(RUN_AHEAD),
   autotune: z.boolean().default(false),
   untuned: z.boolean().default(false),
   json: z.boolean().default(false),
@@ -196,14 +199,18 @@ function stepRows(step: StepFigures, bs: number): Row[] {
 }
 
 /** The rows of whole epochs through the Learner. */
-function epochRows(epoch: EpochFigures): Row[] {
+function epochRows(epoch: EpochFigures, runAhead: number): Row[] {
   const rows: Row[] = [
     {
       what: "epoch through the Learner (train + valid)",
       value: epoch.secondsPerEpoch,
       unit: "s",
     },
-    { what: "epoch, train part", value: epoch.trainImagesPerSecond, unit: "images/s" },
+    {
+      what: `epoch, train part (run-ahead ${runAhead})`,
+      value: epoch.trainImagesPerSecond,
+      unit: "images/s",
+    },
     { what: "epoch, readbacks", value: epoch.readbacksPerEpoch, unit: "per epoch" },
   ];
   if (epoch.epochs > 1) {
@@ -252,6 +259,7 @@ function parse(args: string[]) {
     "batch-size": { type: "string" },
     steps: { type: "string" },
     epochs: { type: "string" },
+    "run-ahead": { type: "string" },
     autotune: { type: "boolean" },
     untuned: { type: "boolean" },
     json: { type: "boolean" },
@@ -301,12 +309,11 @@ async function main(args: string[]): Promise<number> {
   if (flags.epochs > 0) {
     log(`measuring ${flags.epochs} epoch(s) through the Learner (train + valid, metrics)…`);
     epoch = await measureEpochs(gpu, data, {
-      model: { act: { leak: 0.1, sub: 0.4 }, norm: "batchnorm" },
       batchSize: bs,
       epochs: flags.epochs,
-      optimizer: PERF_OPTIMIZER,
+      runAhead: flags["run-ahead"],
     });
-    rows.push(...epochRows(epoch));
+    rows.push(...epochRows(epoch, flags["run-ahead"]));
   }
 
   rows.push({ what: "GPU bytes allocated, peak", value: gpu.peakBytesAllocated, unit: "B" });

@@ -12,7 +12,7 @@ import { trainerCodeIdentity } from "../store/code_identity.ts";
 import { defaultRunStoreDir } from "../store/default_dir.ts";
 import { configHash } from "../store/run_key.ts";
 import { RunStore } from "../store/run_store.ts";
-import { type RunRecord, RunRecordSchema } from "../store/run_source.ts";
+import { type RunRecord, RunRecordSchema } from "../bench/run_source.ts";
 import { parseFlags } from "./args.ts";
 import { EXIT, runMain, UsageError } from "./run_main.ts";
 

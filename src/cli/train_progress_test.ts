@@ -62,7 +62,8 @@ Deno.test({
     assert.ok(batches.size >= 2, `the counter advanced in the first 10 s: ${[...batches]}`);
     const losses = new Set(counters.map((c) => c.loss).filter((l) => l !== null));
     assert.ok(losses.size >= 2, `the loss changed: ${[...losses]}`);
-    assert.ok(counters.some((c) => c.batch === 59), "the counter reached the last batch");
+    // Redraws are throttled (4 a second), so the very last batch may not be drawn; late ones are.
+    assert.ok(Math.max(...counters.map((c) => c.batch)) >= 50, "the counter went on to the end");
     // The bar is redrawn in place, and the epoch summary starts on its own (cleared) line.
     assert.ok(all.includes(`\r${ESC}[Jepoch 1  train acc/loss `), JSON.stringify(all.slice(-400)));
     assert.match(all, /final valid accuracy 0\.\d{4}/);

@@ -32,6 +32,7 @@ export interface BatcherOptions {
 
 /** One batch as recorded: views of the batcher's x / y buffers sized to this batch. */
 export interface Batch {
+  /** Position of the batch in the epoch (0-based). */
   index: number;
   /** Images in this batch. */
   count: number;
@@ -43,9 +44,13 @@ export interface Batch {
 
 /** Builds the batches of one split on the GPU. */
 export class Batcher {
+  /** The split the batches are drawn from. */
   readonly split: GpuSplit;
+  /** Images per batch (the last batch of an epoch may hold fewer). */
   readonly batchSize: number;
+  /** Batches per epoch: ⌈count / batchSize⌉. */
   readonly batchCount: number;
+  /** The options the batcher was created with. */
   readonly options: Readonly<BatcherOptions>;
   /** [batchSize, 1, H, W] f32: the current batch's inputs. */
   readonly x: GpuTensor<"f32">;

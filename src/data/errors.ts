@@ -11,6 +11,7 @@
  * 47039999 (truncated, 1 byte missing)`. The CLI catches it, prints the message and exits non-zero.
  */
 export class DataError extends Error {
+  /** The error's name, for messages and `instanceof`-free checks. */
   override name = "DataError";
   /** The path or name of the file the problem is in. */
   readonly file: string;
@@ -20,6 +21,8 @@ export class DataError extends Error {
   readonly found: string;
 
   /**
+   * A problem in `file`; the message is `${file}: expected ${expected}, found ${found}`.
+   *
    * @param file path or name of the offending file
    * @param expected what should have been there
    * @param found what was there instead

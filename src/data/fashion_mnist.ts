@@ -18,9 +18,13 @@ import {
 
 /** One split: `count` images of `height × width` u8 pixels, row-major, and their labels. */
 export interface ImageSplit {
+  /** "train" (60k images) or "valid" (the 10k test split). */
   name: "train" | "valid";
+  /** Images in the split. */
   count: number;
+  /** Image height in pixels (28). */
   height: number;
+  /** Image width in pixels (28). */
   width: number;
   /** [count, height, width] u8 */
   images: Uint8Array;
@@ -30,8 +34,11 @@ export interface ImageSplit {
 
 /** Where the data came from, recorded with every result. */
 export interface DatasetInfo {
+  /** The dataset's name. */
   name: "fashion-mnist";
+  /** Which rung of the lookup order the files came from. */
   origin: DataOrigin;
+  /** The directory the files were read from (in a browser, the URL or "(picked)"). */
   dir: string;
   /** Per file: its path and the SHA-256 of its IDX content (after gunzip). */
   files: Record<FileRole, { path: string; contentSha256: string }>;
@@ -41,8 +48,11 @@ export interface DatasetInfo {
 
 /** The dataset in CPU memory. */
 export interface FashionMnist {
+  /** The 60k training images. */
   train: ImageSplit;
+  /** The 10k test images, used as the validation set as in the lesson. */
   valid: ImageSplit;
+  /** Provenance: origin, files and content hashes. */
   info: DatasetInfo;
 }
 

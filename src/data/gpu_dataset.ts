@@ -18,9 +18,13 @@ import type { LocateOptions } from "./locate.ts";
 
 /** A split on the GPU. */
 export interface GpuSplit {
+  /** "train" or "valid". */
   name: ImageSplit["name"];
+  /** Images in the split. */
   count: number;
+  /** Image height in pixels. */
   height: number;
+  /** Image width in pixels. */
   width: number;
   /** [count, H, W] u8, packed four to a word */
   images: GpuTensor<"u8">;
@@ -30,8 +34,11 @@ export interface GpuSplit {
 
 /** Both splits on the GPU, with provenance and the train split's pixel statistics. */
 export interface GpuFashionMnist {
+  /** The training split. */
   train: GpuSplit;
+  /** The validation split. */
   valid: GpuSplit;
+  /** Provenance: origin, files and content hashes. */
   info: DatasetInfo;
   /** Mean and std of the train pixels in [0, 1] (float64, whole split). */
   trainStats: { mean: number; std: number };

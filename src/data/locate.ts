@@ -47,7 +47,9 @@ export type DataOrigin =
 
 /** A complete set of the four files. */
 export interface LocatedDataset {
+  /** Which rung of the lookup order found the files. */
   origin: DataOrigin;
+  /** The directory holding them. */
   dir: string;
   /** Full path of each file (`.gz` or raw). */
   files: Record<FileRole, string>;

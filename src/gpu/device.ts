@@ -6,9 +6,13 @@ import { bufferBytes, type Dtype, GpuTensor, type HostArray, shapeSize } from ".
 
 /** The adapter a result was produced on: recorded in every results file. */
 export interface AdapterRecord {
+  /** GPUAdapterInfo's vendor (may be empty where the browser hides it). */
   vendor: string;
+  /** GPUAdapterInfo's architecture. */
   architecture: string;
+  /** GPUAdapterInfo's device. */
   device: string;
+  /** GPUAdapterInfo's description, e.g. "llvmpipe (LLVM 15.0.7, 256 bits)". */
   description: string;
   /** True for software adapters such as Mesa's lavapipe ("llvmpipe"). */
   isFallbackAdapter: boolean;
@@ -22,6 +26,7 @@ export interface AdapterRecord {
 export interface GpuOptions {
   /** The WebGPU entry point; defaults to `navigator.gpu` (tests inject fakes). */
   navigatorGpu?: GPU | undefined;
+  /** Passed to `requestAdapter` (a hint to pick the discrete or the integrated GPU). */
   powerPreference?: GPUPowerPreference;
 }
 
@@ -37,8 +42,11 @@ const STORAGE_USAGE = 0x80 | 0x04 | 0x08;
  * readback. Use {@link getGpu} for the process-wide instance.
  */
 export class Gpu implements RecorderHost {
+  /** The WebGPU device every buffer and pipeline belongs to. */
   readonly device: GPUDevice;
+  /** The adapter as recorded in results files. */
   readonly adapter: AdapterRecord;
+  /** Compiled compute pipelines of this device, cached by code, entry point and constants. */
   readonly pipelines: PipelineCache;
   #pending: { errors: Promise<GPUError | null>[]; context: string[] }[] = [];
   #uncaptured: GPUError | null = null;

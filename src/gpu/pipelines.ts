@@ -23,11 +23,14 @@ const MAX_CACHED_BIND_GROUPS = 4096;
  * nor creates bind groups. Binding indices are the array positions of `bindings`.
  */
 export class Kernel {
+  /** What was compiled: label, code, entry point, override constants. */
   readonly spec: Readonly<KernelSpec>;
+  /** The compiled pipeline. */
   readonly pipeline: GPUComputePipeline;
   readonly #device: GPUDevice;
   readonly #bindGroups = new Map<string, GPUBindGroup>();
 
+  /** Wraps a pipeline compiled on `device` from `spec` (see {@link PipelineCache.get}). */
   constructor(device: GPUDevice, spec: KernelSpec, pipeline: GPUComputePipeline) {
     this.#device = device;
     this.spec = Object.freeze({ ...spec });
@@ -77,6 +80,7 @@ export class PipelineCache {
   readonly #modules = new Map<string, GPUShaderModule>();
   readonly #kernels = new Map<string, Promise<Kernel>>();
 
+  /** An empty cache for `device`. */
   constructor(device: GPUDevice) {
     this.#device = device;
   }

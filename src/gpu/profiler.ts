@@ -8,8 +8,11 @@
 
 /** Time of one labelled kernel, summed over its dispatches. */
 export interface KernelTime {
+  /** The dispatch label (the recorder's scope and the kernel's name). */
   label: string;
+  /** How many dispatches carried the label. */
   dispatches: number;
+  /** Their total GPU time in milliseconds. */
   ms: number;
 }
 
@@ -27,6 +30,10 @@ export class Profiler {
     return device.features.has("timestamp-query");
   }
 
+  /**
+   * Room for `capacity` timed dispatches per {@link collect} (more go untimed). Throws when the
+   * device has no timestamp queries.
+   */
   constructor(device: GPUDevice, capacity = 2048) {
     if (!Profiler.supported(device)) {
       throw new Error("Profiler: this device has no timestamp-query feature");

@@ -8,6 +8,7 @@ export type Workgroups = number | readonly [number, number?, number?];
 
 /** What a recorder needs from the runtime; implemented by `Gpu`. */
 export interface RecorderHost {
+  /** The device commands are encoded for. */
   readonly device: GPUDevice;
   /** Called once per submit with the error-scope promises and the dispatch descriptions. */
   trackSubmission(errors: Promise<GPUError | null>[], context: string[]): void;
@@ -21,6 +22,7 @@ export interface RecorderHost {
  * next `Gpu.read()` or `Gpu.sync()`, naming every kernel and tensor shape the submission held.
  */
 export class Recorder {
+  /** Names the recorder's submission in error messages and profiles. */
   readonly label: string;
   readonly #host: RecorderHost;
   readonly #encoder: GPUCommandEncoder;
@@ -37,6 +39,7 @@ export class Recorder {
   readonly #profiler: Profiler | null;
   readonly #firstQuery: number;
 
+  /** Opens a command encoder on `host`; use `Gpu.recorder()` rather than this. */
   constructor(host: RecorderHost, label: string, profiler: Profiler | null = null) {
     host.assertAlive();
     this.#host = host;

@@ -43,15 +43,23 @@ export const OFFSET_ALIGNMENT = 256;
 export class GpuTensor<D extends Dtype = Dtype> {
   /** Identifies the underlying buffer (shared by views) for bind-group caching. */
   readonly bufferId: number;
+  /** The GPU buffer (shared by views; see `byteOffset`). */
   readonly buffer: GPUBuffer;
+  /** Dimensions, outermost first. */
   readonly shape: readonly number[];
+  /** Element type. */
   readonly dtype: D;
+  /** Names the tensor in error messages and dispatch descriptions. */
   readonly label: string;
   /** Number of elements. */
   readonly size: number;
   /** Where the elements start in the buffer (0, or a multiple of {@link OFFSET_ALIGNMENT}). */
   readonly byteOffset: number;
 
+  /**
+   * A tensor over `buffer` from `at.byteOffset`; throws if the shape does not fit. Use
+   * `Gpu.tensor()` to allocate one.
+   */
   constructor(
     buffer: GPUBuffer,
     shape: readonly number[],

@@ -22,7 +22,7 @@ export type LayerFilter = (layer: Layer) => boolean;
 export type InitTarget = Model | { readonly gpu: Gpu; readonly layers: readonly Layer[] };
 
 /** The default filter: every Conv2d and Linear layer (the lesson's `isinstance` test). */
-export const weightLayers: LayerFilter = (layer) =>
+export const weightLayers: LayerFilter = (layer): boolean =>
   layer instanceof Conv2d || layer instanceof Linear;
 
 /** Fan-in and fan-out of a weight layer: C·K·K and F·K·K for a conv, I and O for a linear. */

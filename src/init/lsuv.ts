@@ -15,7 +15,9 @@ import type { Model } from "../nn/model.ts";
 
 /** Statistics of one activation output over all its elements (std unbiased). */
 export interface LsuvStats {
+  /** Mean over every element. */
   mean: number;
+  /** Unbiased standard deviation over every element. */
   std: number;
 }
 

@@ -7,7 +7,7 @@ import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
-import type { GeneralReluOptions } from "../ref/activations.ts";
+import type { GeneralReluOptions } from "../shapes.ts";
 import code from "./activations.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
 

@@ -3,11 +3,8 @@ import type { Gpu } from "../gpu/device.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { assertClose } from "../../tests/assert_close.ts";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
-import {
-  generalReluBackwardRef,
-  generalReluForwardRef,
-  type GeneralReluOptions,
-} from "../ref/activations.ts";
+import { generalReluBackwardRef, generalReluForwardRef } from "../ref/activations.ts";
+import type { GeneralReluOptions } from "../shapes.ts";
 import { Rng } from "../util/rng.ts";
 import {
   type GeneralReluKernels,

@@ -14,9 +14,12 @@ import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
-import type { BatchNormOptions, BatchNormVariant } from "../ref/batchnorm.ts";
-import type { NormShape } from "../shapes.ts";
-import type { GeneralReluOptions } from "../ref/activations.ts";
+import type {
+  BatchNormOptions,
+  BatchNormVariant,
+  GeneralReluOptions,
+  NormShape,
+} from "../shapes.ts";
 import { encodeGeneralRelu } from "./activations.ts";
 import applyCode from "./batchnorm_apply.wgsl" with { type: "text" };
 import backDxCode from "./batchnorm_backward_dx.wgsl" with { type: "text" };
@@ -25,11 +28,11 @@ import backStatsCode from "./batchnorm_backward_stats.wgsl" with { type: "text" 
 import actFnCode from "./general_relu_fn.wgsl" with { type: "text" };
 import finalizeCode from "./batchnorm_finalize.wgsl" with { type: "text" };
 import statsCode from "./batchnorm_stats.wgsl" with { type: "text" };
-import { checkTensors, checkTuning, plan } from "./batchnorm_plan.ts";
+import { type BatchNormTuning, checkTensors, checkTuning, plan } from "./batchnorm_plan.ts";
 import { grid2d } from "./gather.ts";
 import { ScratchBuffers } from "./scratch.ts";
 
-export type { BatchNormOptions, BatchNormVariant, GeneralReluOptions };
+export type { BatchNormOptions, BatchNormTuning, BatchNormVariant, GeneralReluOptions };
 
 /** The Act words of general_relu_fn.wgsl: none (null), or a GeneralReLU with its on-bit (8). */
 function actWords(act: GeneralReluOptions | null): Uint32Array {
@@ -45,24 +48,6 @@ function withAct(head: number[], act: GeneralReluOptions | null): Uint32Array {
   u.set(head);
   u.set(actWords(act), head.length);
   return u;
-}
-
-/** Override constants of the batchnorm*.wgsl kernels. */
-export interface BatchNormTuning {
-  /** Invocations per workgroup, every pass (default 256). */
-  workgroupSize?: number;
-  /** Elementwise passes (apply, dx): elements per invocation (default 4). */
-  perInvocation?: number;
-  /** Reduction passes: values per invocation per chunk (default 16). */
-  chunkPerInvocation?: number;
-  /** Fan-in of the in-workgroup merge tree (default 16; ≥ 2). */
-  fanIn?: number;
-  /**
-   * Elementwise passes with one channel per workgroup when H·W % 4 == 0 (default true: its
-   * constants load once per workgroup); false keeps the flat vec4 passes. Same per-element
-   * arithmetic either way (bit-identical, tested).
-   */
-  perChannel?: boolean;
 }
 
 /** The compiled BatchNorm2d pipelines for one tuning, with their scratch space. */

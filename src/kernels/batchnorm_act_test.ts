@@ -3,13 +3,8 @@ import { assertClose } from "../../tests/assert_close.ts";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
 import { maxAbs, Slab } from "../../tests/slab.ts";
 import { generalReluBackwardRef, generalReluForwardRef } from "../ref/activations.ts";
-import {
-  batchNormBackwardRef,
-  batchNormForwardRef,
-  type BatchNormOptions,
-  type BatchNormVariant,
-} from "../ref/batchnorm.ts";
-import type { NormShape } from "../shapes.ts";
+import { batchNormBackwardRef, batchNormForwardRef } from "../ref/batchnorm.ts";
+import type { BatchNormOptions, BatchNormVariant, NormShape } from "../shapes.ts";
 import { Rng } from "../util/rng.ts";
 import {
   generalReluKernels,

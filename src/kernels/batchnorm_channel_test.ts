@@ -5,8 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
-import type { GeneralReluOptions } from "../ref/activations.ts";
-import type { NormShape } from "../shapes.ts";
+import type { GeneralReluOptions, NormShape } from "../shapes.ts";
 import { Rng } from "../util/rng.ts";
 import {
   batchNormKernels,

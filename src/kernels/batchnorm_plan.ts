@@ -5,17 +5,34 @@
  * @module
  */
 import type { GpuTensor } from "../gpu/tensor.ts";
-import type { BatchNormOptions } from "../ref/batchnorm.ts";
-import type { NormShape } from "../shapes.ts";
-import type { BatchNormKernels, BatchNormTuning } from "./batchnorm.ts";
+import type { BatchNormOptions, NormShape } from "../shapes.ts";
+
+/** Override constants of the batchnorm*.wgsl kernels. */
+export interface BatchNormTuning {
+  /** Invocations per workgroup, every pass (default 256). */
+  workgroupSize?: number;
+  /** Elementwise passes (apply, dx): elements per invocation (default 4). */
+  perInvocation?: number;
+  /** Reduction passes: values per invocation per chunk (default 16). */
+  chunkPerInvocation?: number;
+  /** Fan-in of the in-workgroup merge tree (default 16; ≥ 2). */
+  fanIn?: number;
+  /**
+   * Elementwise passes with one channel per workgroup when H·W % 4 == 0 (default true: its
+   * constants load once per workgroup); false keeps the flat vec4 passes. Same per-element
+   * arithmetic either way (bit-identical, tested).
+   */
+  perChannel?: boolean;
+}
 
 /**
  * Validates shape and options; returns sizes, whether the reductions run on vec4s (H·W % 4 == 0),
- * values per chunk T, the chunk count G and the settings.
+ * values per chunk T, the chunk count G and the settings. `k` is the compiled kernels
+ * (`BatchNormKernels`), of which only the chunk size matters here.
  */
 export function plan(
   what: string,
-  k: BatchNormKernels,
+  k: { readonly chunk: number },
   s: NormShape,
   o: BatchNormOptions,
 ): {

@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { maxAbs, Slab } from "../../tests/slab.ts";
 import { assertClose } from "../../tests/assert_close.ts";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
-import {
-  batchNormBackwardRef,
-  batchNormForwardRef,
-  type BatchNormOptions,
-  type BatchNormVariant,
-} from "../ref/batchnorm.ts";
-import type { NormShape } from "../shapes.ts";
+import { batchNormBackwardRef, batchNormForwardRef } from "../ref/batchnorm.ts";
+import type { BatchNormOptions, BatchNormVariant, NormShape } from "../shapes.ts";
 import { Rng } from "../util/rng.ts";
 import {
   type BatchNormKernels,

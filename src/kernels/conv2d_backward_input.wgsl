@@ -10,7 +10,7 @@
 // every lane) come from the uniform window that conv2d_pack.wgsl filled as vec4 over 4 channels.
 // The launcher splits the filters into passes [f0, f0 + FC) (the first writes dx, later ones add)
 // so one block's packed weights fit the 64 KiB window. See conv2d_forward.wgsl for why the register
-// block is written out.
+// block is written out, and for the statement order in `main`.
 
 override WG: u32 = 64; // invocations per workgroup
 override Q: u32 = 4; // channel quads per workgroup: 4·Q channels (1, 2 or 4)
@@ -42,6 +42,20 @@ struct Params {
 @group(0) @binding(2) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>; // [N, C, H, W]
 
+// The Q quads in use of wt from slot i on (4·Q channels of one tap); unused quads 0.
+fn wt_quads(i: u32) -> array<vec4<f32>, 4> {
+  var wq: array<vec4<f32>, 4>;
+  wq[0] = wt[i];
+  if (Q > 1u) {
+    wq[1] = wt[i + 1u];
+  }
+  if (Q > 2u) {
+    wq[2] = wt[i + 2u];
+    wq[3] = wt[i + 3u];
+  }
+  return wq;
+}
+
 fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, wq: array<vec4<f32>, 4>, v: f32) {
   let vv = vec4<f32>(v);
   (*acc)[0] = fma(wq[0], vv, (*acc)[0]);
@@ -52,6 +66,22 @@ fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, wq: array<vec4<f32>, 4>, v: 
     (*acc)[2] = fma(wq[2], vv, (*acc)[2]);
     (*acc)[3] = fma(wq[3], vv, (*acc)[3]);
   }
+}
+
+// One reduction step of four columns: column i gets wq · v[i]. Pointers, not a returned block:
+// the accumulators stay the caller's registers.
+fn fma_cols4(
+  a0: ptr<function, array<vec4<f32>, 4>>,
+  a1: ptr<function, array<vec4<f32>, 4>>,
+  a2: ptr<function, array<vec4<f32>, 4>>,
+  a3: ptr<function, array<vec4<f32>, 4>>,
+  wq: array<vec4<f32>, 4>,
+  v: vec4<f32>,
+) {
+  fma_col(a0, wq, v.x);
+  fma_col(a1, wq, v.y);
+  fma_col(a2, wq, v.z);
+  fma_col(a3, wq, v.w);
 }
 
 // Four gathered dout values; zero where the output position lies outside [0, OH) × [0, OW).
@@ -107,37 +137,49 @@ fn store_col(acc: array<vec4<f32>, 4>, j: u32, c0: u32, k: Class) {
   }
 }
 
-@compute @workgroup_size(WG)
-fn main(
-  @builtin(workgroup_id) wid: vec3<u32>,
-  @builtin(num_workgroups) nwg: vec3<u32>,
-  @builtin(local_invocation_index) lane: u32,
+// Stores four class columns j, j + WG, j + 2·WG, j + 3·WG.
+fn store_cols4(
+  a0: array<vec4<f32>, 4>,
+  a1: array<vec4<f32>, 4>,
+  a2: array<vec4<f32>, 4>,
+  a3: array<vec4<f32>, 4>,
+  j: u32,
+  c0: u32,
+  k: Class,
 ) {
-  let cls = wid.z / p.NBw;
-  let blk = wid.z - cls * p.NBw;
+  store_col(a0, j, c0, k);
+  store_col(a1, j + WG, c0, k);
+  store_col(a2, j + 2u * WG, c0, k);
+  store_col(a3, j + 3u * WG, c0, k);
+}
+
+// Phase class `cls` = a·S + b; classes with a ≥ H (S > H) are empty.
+fn class_of(cls: u32) -> Class {
   let S = p.S;
   var k: Class;
   k.a = cls / S;
   k.b = cls - k.a * S;
-  // Classes with a ≥ H (S > H) are empty.
   k.Hc = (p.H + S - 1u - min(k.a, p.H)) / S;
   k.Wc = (p.W + S - 1u - min(k.b, p.W)) / S;
-  let Jc = p.N * k.Hc * k.Wc;
-  let jb = (wid.x + wid.y * nwg.x) * WG * COLS;
-  let c0 = (p.cb0 + blk) * 4u * Q;
-  if (jb + lane >= Jc || c0 >= p.C) {
-    return;
-  }
-  let K = p.K;
-  let KK = K * K;
-  let OHW = p.OH * p.OW;
-  // Contributing kernel rows ky = ky0 + S·t (t < T) and columns kx = kx0 + S·s (s < Ts).
-  let ky0 = (k.a + p.P) % S;
-  let kx0 = (k.b + p.P) % S;
-  let T = (K + S - 1u - min(ky0, K)) / S;
-  let Ts = (K + S - 1u - min(kx0, K)) / S;
+  return k;
+}
 
-  // Columns 0..3 (a) and 4..7 (c) of this lane; past Jc they repeat column Jc − 1 (not stored).
+// Where the taps of a lane's columns 0..3 (a) and 4..7 (c) start: oy = oy0 − t, ox = ox0 − s, and
+// the offsets of dout[n, f0, 0, 0].
+struct Fields {
+  oy0a: vec4<i32>,
+  oy0c: vec4<i32>,
+  ox0a: vec4<i32>,
+  ox0c: vec4<i32>,
+  dba: vec4<u32>,
+  dbc: vec4<u32>,
+}
+
+// The taps of the columns of lane `lane` in the block from class column jb; past Jc they repeat
+// column Jc − 1 (computed, not stored).
+fn fields_of(jb: u32, lane: u32, Jc: u32, k: Class) -> Fields {
+  let S = p.S;
+  let OHW = p.OH * p.OW;
   let HWc = k.Hc * k.Wc;
   let jmax = vec4<u32>(Jc - 1u);
   let ja = min(vec4<u32>(jb + lane) + vec4<u32>(0u, 1u, 2u, 3u) * WG, jmax);
@@ -148,13 +190,42 @@ fn main(
   let rc = jc - nc * HWc;
   let ua = ra / k.Wc;
   let uc = rc / k.Wc;
-  // oy = oy0 − t, ox = ox0 − s; dout[n, f0, 0, 0] at db.
-  let oy0a = vec4<i32>(ua + (k.a + p.P) / S);
-  let oy0c = vec4<i32>(uc + (k.a + p.P) / S);
-  let ox0a = vec4<i32>(ra - ua * k.Wc + (k.b + p.P) / S);
-  let ox0c = vec4<i32>(rc - uc * k.Wc + (k.b + p.P) / S);
-  let dba = (na * p.F + p.f0) * OHW;
-  let dbc = (nc * p.F + p.f0) * OHW;
+  var r: Fields;
+  r.oy0a = vec4<i32>(ua + (k.a + p.P) / S);
+  r.oy0c = vec4<i32>(uc + (k.a + p.P) / S);
+  r.ox0a = vec4<i32>(ra - ua * k.Wc + (k.b + p.P) / S);
+  r.ox0c = vec4<i32>(rc - uc * k.Wc + (k.b + p.P) / S);
+  r.dba = (na * p.F + p.f0) * OHW;
+  r.dbc = (nc * p.F + p.f0) * OHW;
+  return r;
+}
+
+@compute @workgroup_size(WG)
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) lane: u32,
+) {
+  let cls = wid.z / p.NBw;
+  let blk = wid.z - cls * p.NBw;
+  // A var though never written: with a let, lavapipe orders the same instructions differently.
+  var k = class_of(cls);
+  let Jc = p.N * k.Hc * k.Wc;
+  let jb = (wid.x + wid.y * nwg.x) * WG * COLS;
+  let c0 = (p.cb0 + blk) * 4u * Q;
+  if (jb + lane >= Jc || c0 >= p.C) {
+    return;
+  }
+  let S = p.S;
+  let K = p.K;
+  let KK = K * K;
+  let OHW = p.OH * p.OW;
+  // Contributing kernel rows ky = ky0 + S·t (t < T) and columns kx = kx0 + S·s (s < Ts).
+  let ky0 = (k.a + p.P) % S;
+  let kx0 = (k.b + p.P) % S;
+  let T = (K + S - 1u - min(ky0, K)) / S;
+  let Ts = (K + S - 1u - min(kx0, K)) / S;
+  let g = fields_of(jb, lane, Jc, k);
 
   var a0: array<vec4<f32>, 4>;
   var a1: array<vec4<f32>, 4>;
@@ -168,53 +239,32 @@ fn main(
   let wz = blk * p.BS;
   for (var t = 0u; t < T; t++) {
     for (var s = 0u; s < Ts; s++) {
-      let ya = oy0a - i32(t);
-      let yc = oy0c - i32(t);
-      let xa = ox0a - i32(s);
-      let xc = ox0c - i32(s);
+      let ya = g.oy0a - i32(t);
+      let yc = g.oy0c - i32(t);
+      let xa = g.ox0a - i32(s);
+      let xc = g.ox0c - i32(s);
       let oka = (vec4<u32>(ya) < vec4<u32>(p.OH)) & (vec4<u32>(xa) < vec4<u32>(p.OW));
       let okc = (vec4<u32>(yc) < vec4<u32>(p.OH)) & (vec4<u32>(xc) < vec4<u32>(p.OW));
-      var offa = select(vec4<u32>(0u), dba + vec4<u32>(ya) * p.OW + vec4<u32>(xa), oka);
-      var offc = select(vec4<u32>(0u), dbc + vec4<u32>(yc) * p.OW + vec4<u32>(xc), okc);
+      var offa = select(vec4<u32>(0u), g.dba + vec4<u32>(ya) * p.OW + vec4<u32>(xa), oka);
+      var offc = select(vec4<u32>(0u), g.dbc + vec4<u32>(yc) * p.OW + vec4<u32>(xc), okc);
       var i = wz + ((ky0 + S * t) * K + kx0 + S * s) * Q;
       for (var ff = 0u; ff < p.FC; ff++) {
-        var wq: array<vec4<f32>, 4>;
-        wq[0] = wt[i];
-        if (Q > 1u) {
-          wq[1] = wt[i + 1u];
-        }
-        if (Q > 2u) {
-          wq[2] = wt[i + 2u];
-          wq[3] = wt[i + 3u];
-        }
+        let wq = wt_quads(i);
         i += KK * Q;
         let va = gather4(offa, oka);
         offa += vec4<u32>(OHW);
-        fma_col(&a0, wq, va.x);
-        fma_col(&a1, wq, va.y);
-        fma_col(&a2, wq, va.z);
-        fma_col(&a3, wq, va.w);
+        fma_cols4(&a0, &a1, &a2, &a3, wq, va);
         if (COLS > 4u) {
           let vc = gather4(offc, okc);
           offc += vec4<u32>(OHW);
-          fma_col(&a4, wq, vc.x);
-          fma_col(&a5, wq, vc.y);
-          fma_col(&a6, wq, vc.z);
-          fma_col(&a7, wq, vc.w);
+          fma_cols4(&a4, &a5, &a6, &a7, wq, vc);
         }
       }
     }
   }
 
-  let j = jb + lane;
-  store_col(a0, j, c0, k);
-  store_col(a1, j + WG, c0, k);
-  store_col(a2, j + 2u * WG, c0, k);
-  store_col(a3, j + 3u * WG, c0, k);
+  store_cols4(a0, a1, a2, a3, jb + lane, c0, k);
   if (COLS > 4u) {
-    store_col(a4, j + 4u * WG, c0, k);
-    store_col(a5, j + 5u * WG, c0, k);
-    store_col(a6, j + 6u * WG, c0, k);
-    store_col(a7, j + 7u * WG, c0, k);
+    store_cols4(a4, a5, a6, a7, jb + lane + 4u * WG, c0, k);
   }
 }

@@ -39,6 +39,20 @@ struct Params {
 @group(0) @binding(2) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read_write> part: array<f32>; // [Z, F, R + 1]
 
+// The Q quads in use of dt from slot i on (4·Q filters of one position); unused quads 0.
+fn dt_quads(i: u32) -> array<vec4<f32>, 4> {
+  var dq: array<vec4<f32>, 4>;
+  dq[0] = dt[i];
+  if (Q > 1u) {
+    dq[1] = dt[i + 1u];
+  }
+  if (Q > 2u) {
+    dq[2] = dt[i + 2u];
+    dq[3] = dt[i + 3u];
+  }
+  return dq;
+}
+
 fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, dq: array<vec4<f32>, 4>, v: f32) {
   let vv = vec4<f32>(v);
   (*acc)[0] = fma(dq[0], vv, (*acc)[0]);
@@ -49,6 +63,22 @@ fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, dq: array<vec4<f32>, 4>, v: 
     (*acc)[2] = fma(dq[2], vv, (*acc)[2]);
     (*acc)[3] = fma(dq[3], vv, (*acc)[3]);
   }
+}
+
+// One position of four columns: column i gets dq · v[i]. Pointers, not a returned block: the
+// accumulators stay the caller's registers.
+fn fma_cols4(
+  a0: ptr<function, array<vec4<f32>, 4>>,
+  a1: ptr<function, array<vec4<f32>, 4>>,
+  a2: ptr<function, array<vec4<f32>, 4>>,
+  a3: ptr<function, array<vec4<f32>, 4>>,
+  dq: array<vec4<f32>, 4>,
+  v: vec4<f32>,
+) {
+  fma_col(a0, dq, v.x);
+  fma_col(a1, dq, v.y);
+  fma_col(a2, dq, v.z);
+  fma_col(a3, dq, v.w);
 }
 
 // Weight columns r of one lane, 4 at a time: offsets of x[0, c, ky, kx] and (ky, kx); the bias
@@ -112,6 +142,22 @@ fn store_col(acc: array<vec4<f32>, 4>, z: u32, f0: u32, r: u32) {
   }
 }
 
+// Stores columns r, r + 1, r + 2, r + 3 of partial z.
+fn store_cols4(
+  a0: array<vec4<f32>, 4>,
+  a1: array<vec4<f32>, 4>,
+  a2: array<vec4<f32>, 4>,
+  a3: array<vec4<f32>, 4>,
+  z: u32,
+  f0: u32,
+  r: u32,
+) {
+  store_col(a0, z, f0, r);
+  store_col(a1, z, f0, r + 1u);
+  store_col(a2, z, f0, r + 2u);
+  store_col(a3, z, f0, r + 3u);
+}
+
 @compute @workgroup_size(WG)
 fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
@@ -155,27 +201,11 @@ fn main(
     let iy0 = i32(oy) * S - i32(p.P);
     let ix0 = i32(ox) * S - i32(p.P);
     let xb = i32(n) * CHW + iy0 * i32(p.W) + ix0;
-    var dq: array<vec4<f32>, 4>;
-    dq[0] = dt[i];
-    if (Q > 1u) {
-      dq[1] = dt[i + 1u];
-    }
-    if (Q > 2u) {
-      dq[2] = dt[i + 2u];
-      dq[3] = dt[i + 3u];
-    }
+    let dq = dt_quads(i);
     i += p.NB * Q;
-    let va = gather4(ca, xb, iy0, ix0);
-    fma_col(&a0, dq, va.x);
-    fma_col(&a1, dq, va.y);
-    fma_col(&a2, dq, va.z);
-    fma_col(&a3, dq, va.w);
+    fma_cols4(&a0, &a1, &a2, &a3, dq, gather4(ca, xb, iy0, ix0));
     if (COLS > 4u) {
-      let vc = gather4(cc, xb, iy0, ix0);
-      fma_col(&a4, dq, vc.x);
-      fma_col(&a5, dq, vc.y);
-      fma_col(&a6, dq, vc.z);
-      fma_col(&a7, dq, vc.w);
+      fma_cols4(&a4, &a5, &a6, &a7, dq, gather4(cc, xb, iy0, ix0));
     }
     ox += 1u;
     if (ox == p.OW) {
@@ -188,14 +218,8 @@ fn main(
     }
   }
 
-  store_col(a0, chunk, f0, r0);
-  store_col(a1, chunk, f0, r0 + 1u);
-  store_col(a2, chunk, f0, r0 + 2u);
-  store_col(a3, chunk, f0, r0 + 3u);
+  store_cols4(a0, a1, a2, a3, chunk, f0, r0);
   if (COLS > 4u) {
-    store_col(a4, chunk, f0, r0 + 4u);
-    store_col(a5, chunk, f0, r0 + 5u);
-    store_col(a6, chunk, f0, r0 + 6u);
-    store_col(a7, chunk, f0, r0 + 7u);
+    store_cols4(a4, a5, a6, a7, chunk, f0, r0 + 4u);
   }
 }

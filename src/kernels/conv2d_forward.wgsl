@@ -11,7 +11,9 @@
 // ranges [c0, c0 + CC) (the first writes, later ones add) and dispatches over filter blocks whose
 // packed weights fit one 64 KiB window. Loops bounded by override constants are not unrolled on
 // lavapipe (their arrays spill), hence the explicit register block: columns 0..7 × quads 0..3,
-// whose unused parts fold away once COLS and Q are constants.
+// whose unused parts fold away once COLS and Q are constants. The helper functions only name steps
+// of `main`; lavapipe inlines them, and with main's statements in this order (gather, advance the
+// offsets, then the FMAs) it compiles to the same machine code as the kernel written in one piece.
 
 override WG: u32 = 64; // invocations per workgroup
 override Q: u32 = 4; // filter quads per workgroup: 4·Q filters (1, 2 or 4)
@@ -45,6 +47,20 @@ struct Params {
 @group(0) @binding(2) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>; // [N, F, OH, OW]
 
+// The Q quads in use of wt from slot t on (4·Q filters of one tap, or the bias); unused quads 0.
+fn wt_quads(t: u32) -> array<vec4<f32>, 4> {
+  var wq: array<vec4<f32>, 4>;
+  wq[0] = wt[t];
+  if (Q > 1u) {
+    wq[1] = wt[t + 1u];
+  }
+  if (Q > 2u) {
+    wq[2] = wt[t + 2u];
+    wq[3] = wt[t + 3u];
+  }
+  return wq;
+}
+
 // acc[q] += wq[q] · v for the Q quads in use (4·Q filters of one column).
 fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, wq: array<vec4<f32>, 4>, v: f32) {
   let vv = vec4<f32>(v);
@@ -56,6 +72,22 @@ fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, wq: array<vec4<f32>, 4>, v: 
     (*acc)[2] = fma(wq[2], vv, (*acc)[2]);
     (*acc)[3] = fma(wq[3], vv, (*acc)[3]);
   }
+}
+
+// One reduction step of four columns: column i gets wq · v[i]. Pointers, not a returned block:
+// the accumulators stay the caller's registers.
+fn fma_cols4(
+  a0: ptr<function, array<vec4<f32>, 4>>,
+  a1: ptr<function, array<vec4<f32>, 4>>,
+  a2: ptr<function, array<vec4<f32>, 4>>,
+  a3: ptr<function, array<vec4<f32>, 4>>,
+  wq: array<vec4<f32>, 4>,
+  v: vec4<f32>,
+) {
+  fma_col(a0, wq, v.x);
+  fma_col(a1, wq, v.y);
+  fma_col(a2, wq, v.z);
+  fma_col(a3, wq, v.w);
 }
 
 // Four gathered x values; zero where the receptive field lies in the padding.
@@ -95,6 +127,56 @@ fn store_col(acc: array<vec4<f32>, 4>, j: u32, f0: u32) {
   }
 }
 
+// Stores four columns j, j + WG, j + 2·WG, j + 3·WG.
+fn store_cols4(
+  a0: array<vec4<f32>, 4>,
+  a1: array<vec4<f32>, 4>,
+  a2: array<vec4<f32>, 4>,
+  a3: array<vec4<f32>, 4>,
+  j: u32,
+  f0: u32,
+) {
+  store_col(a0, j, f0);
+  store_col(a1, j + WG, f0);
+  store_col(a2, j + 2u * WG, f0);
+  store_col(a3, j + 3u * WG, f0);
+}
+
+// Where the receptive fields of a lane's columns 0..3 (a) and 4..7 (c) start: origins (negative
+// inside the padding) and the offsets of x[n, c0, 0, 0].
+struct Fields {
+  iya: vec4<i32>,
+  iyc: vec4<i32>,
+  ixa: vec4<i32>,
+  ixc: vec4<i32>,
+  xba: vec4<u32>,
+  xbc: vec4<u32>,
+}
+
+// The receptive fields of the columns of lane `lane` in the block from column jb; past J they
+// repeat column J − 1 (computed, not stored).
+fn fields_of(jb: u32, lane: u32) -> Fields {
+  let HW = p.H * p.W;
+  let OHW = p.OH * p.OW;
+  let jmax = vec4<u32>(p.J - 1u);
+  let ja = min(vec4<u32>(jb + lane) + vec4<u32>(0u, 1u, 2u, 3u) * WG, jmax);
+  let jc = min(ja + vec4<u32>(4u * WG), jmax);
+  let na = ja / OHW;
+  let nc = jc / OHW;
+  let qa = ja - na * OHW;
+  let qc = jc - nc * OHW;
+  let oya = qa / p.OW;
+  let oyc = qc / p.OW;
+  var r: Fields;
+  r.iya = vec4<i32>(oya * p.S) - i32(p.P);
+  r.iyc = vec4<i32>(oyc * p.S) - i32(p.P);
+  r.ixa = vec4<i32>((qa - oya * p.OW) * p.S) - i32(p.P);
+  r.ixc = vec4<i32>((qc - oyc * p.OW) * p.S) - i32(p.P);
+  r.xba = (na * p.C + p.c0) * HW;
+  r.xbc = (nc * p.C + p.c0) * HW;
+  return r;
+}
+
 @compute @workgroup_size(WG)
 fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
@@ -110,38 +192,11 @@ fn main(
   let K = p.K;
   let KK = K * K;
   let HW = p.H * p.W;
-  let OHW = p.OH * p.OW;
-
-  // Columns 0..3 (a) and 4..7 (c) of this lane; past J they repeat column J − 1 (not stored).
-  let jmax = vec4<u32>(p.J - 1u);
-  let ja = min(vec4<u32>(jb + lane) + vec4<u32>(0u, 1u, 2u, 3u) * WG, jmax);
-  let jc = min(ja + vec4<u32>(4u * WG), jmax);
-  let na = ja / OHW;
-  let nc = jc / OHW;
-  let qa = ja - na * OHW;
-  let qc = jc - nc * OHW;
-  let oya = qa / p.OW;
-  let oyc = qc / p.OW;
-  // Receptive-field origins (negative inside the padding) and x[n, c0, 0, 0].
-  let iya = vec4<i32>(oya * p.S) - i32(p.P);
-  let iyc = vec4<i32>(oyc * p.S) - i32(p.P);
-  let ixa = vec4<i32>((qa - oya * p.OW) * p.S) - i32(p.P);
-  let ixc = vec4<i32>((qc - oyc * p.OW) * p.S) - i32(p.P);
-  let xba = (na * p.C + p.c0) * HW;
-  let xbc = (nc * p.C + p.c0) * HW;
+  let g = fields_of(jb, lane);
 
   // Accumulators start at the bias (zero in the window without bias or after the first pass).
   let wz = wid.z * p.BS;
-  var bias: array<vec4<f32>, 4>;
-  let tb = wz + p.bias_at;
-  bias[0] = wt[tb];
-  if (Q > 1u) {
-    bias[1] = wt[tb + 1u];
-  }
-  if (Q > 2u) {
-    bias[2] = wt[tb + 2u];
-    bias[3] = wt[tb + 3u];
-  }
+  var bias = wt_quads(wz + p.bias_at);
   if (p.accumulate != 0u) {
     bias = array<vec4<f32>, 4>();
   }
@@ -156,54 +211,33 @@ fn main(
 
   for (var ky = 0u; ky < K; ky++) {
     for (var kx = 0u; kx < K; kx++) {
-      let ya = iya + i32(ky);
-      let yc = iyc + i32(ky);
-      let xa = ixa + i32(kx);
-      let xc = ixc + i32(kx);
+      let ya = g.iya + i32(ky);
+      let yc = g.iyc + i32(ky);
+      let xa = g.ixa + i32(kx);
+      let xc = g.ixc + i32(kx);
       // Negative coordinates wrap to huge unsigned values: one compare per axis.
       let oka = (vec4<u32>(ya) < vec4<u32>(p.H)) & (vec4<u32>(xa) < vec4<u32>(p.W));
       let okc = (vec4<u32>(yc) < vec4<u32>(p.H)) & (vec4<u32>(xc) < vec4<u32>(p.W));
-      var offa = select(vec4<u32>(0u), xba + vec4<u32>(ya) * p.W + vec4<u32>(xa), oka);
-      var offc = select(vec4<u32>(0u), xbc + vec4<u32>(yc) * p.W + vec4<u32>(xc), okc);
+      var offa = select(vec4<u32>(0u), g.xba + vec4<u32>(ya) * p.W + vec4<u32>(xa), oka);
+      var offc = select(vec4<u32>(0u), g.xbc + vec4<u32>(yc) * p.W + vec4<u32>(xc), okc);
       var t = wz + (ky * K + kx) * Q;
       for (var cc = 0u; cc < p.CC; cc++) {
-        var wq: array<vec4<f32>, 4>;
-        wq[0] = wt[t];
-        if (Q > 1u) {
-          wq[1] = wt[t + 1u];
-        }
-        if (Q > 2u) {
-          wq[2] = wt[t + 2u];
-          wq[3] = wt[t + 3u];
-        }
+        let wq = wt_quads(t);
         t += KK * Q;
         let va = gather4(offa, oka);
         offa += vec4<u32>(HW);
-        fma_col(&a0, wq, va.x);
-        fma_col(&a1, wq, va.y);
-        fma_col(&a2, wq, va.z);
-        fma_col(&a3, wq, va.w);
+        fma_cols4(&a0, &a1, &a2, &a3, wq, va);
         if (COLS > 4u) {
           let vc = gather4(offc, okc);
           offc += vec4<u32>(HW);
-          fma_col(&a4, wq, vc.x);
-          fma_col(&a5, wq, vc.y);
-          fma_col(&a6, wq, vc.z);
-          fma_col(&a7, wq, vc.w);
+          fma_cols4(&a4, &a5, &a6, &a7, wq, vc);
         }
       }
     }
   }
 
-  let j = jb + lane;
-  store_col(a0, j, f0);
-  store_col(a1, j + WG, f0);
-  store_col(a2, j + 2u * WG, f0);
-  store_col(a3, j + 3u * WG, f0);
+  store_cols4(a0, a1, a2, a3, jb + lane, f0);
   if (COLS > 4u) {
-    store_col(a4, j + 4u * WG, f0);
-    store_col(a5, j + 5u * WG, f0);
-    store_col(a6, j + 6u * WG, f0);
-    store_col(a7, j + 7u * WG, f0);
+    store_cols4(a4, a5, a6, a7, jb + lane + 4u * WG, f0);
   }
 }

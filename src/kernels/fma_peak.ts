@@ -11,12 +11,9 @@ import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { grid2d } from "./gather.ts";
 import code from "./fma_peak.wgsl" with { type: "text" };
+import type { FmaPeakShape } from "../shapes.ts";
 
-/** Invocations and rounds of one probe launch. */
-export interface FmaPeakShape {
-  count: number;
-  iters: number;
-}
+export type { FmaPeakShape };
 
 /** FLOPs of one launch: 8 vec4 FMAs (64 FLOPs) per round per invocation. */
 export function fmaPeakFlops(s: FmaPeakShape): number {

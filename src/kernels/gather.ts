@@ -2,19 +2,10 @@ import type { Gpu } from "../gpu/device.ts";
 import type { Binding, Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
+import type { GatherParams } from "../shapes.ts";
 import code from "./gather.wgsl" with { type: "text" };
 
-/** What one gather dispatch builds: `count` images from positions `start…` of the order. */
-export interface GatherParams {
-  /** First position in the order buffer. */
-  start: number;
-  /** Images in the batch. */
-  count: number;
-  /** Pixels are scaled to [0, 1], then `(v - mean) / std`; mean 0, std 1 for raw pixels. */
-  mean: number;
-  /** The divisor of the normalisation (see `mean`). */
-  std: number;
-}
+export type { GatherParams };
 
 /** Bytes of the `Params` uniform struct in gather.wgsl. */
 export const GATHER_PARAMS_BYTES = 20;

@@ -12,9 +12,9 @@ import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { grid2d } from "./gather.ts";
 import code from "./load_cost.wgsl" with { type: "text" };
+import { LOAD_COST_SLOTS, type LoadCostShape } from "../shapes.ts";
 
-/** vec4 slots of the table (64 KiB, the most a uniform binding holds). */
-export const LOAD_COST_SLOTS = 4096;
+export { LOAD_COST_SLOTS, type LoadCostShape };
 
 /** Where the table lives and whose addresses the loads use. */
 export interface LoadCostVariant {
@@ -22,12 +22,6 @@ export interface LoadCostVariant {
   source: "storage" | "uniform";
   /** True: each invocation its own addresses (a gather); false: one address for all. */
   perLane: boolean;
-}
-
-/** Invocations and vec4 loads per invocation of one launch. */
-export interface LoadCostShape {
-  count: number;
-  iters: number;
 }
 
 /** f32 values loaded by one launch (4 per vec4 load). */

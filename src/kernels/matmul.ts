@@ -5,16 +5,9 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import { grid2d } from "./gather.ts";
 import code from "./matmul.wgsl" with { type: "text" };
 import codeVec4 from "./matmul_vec4.wgsl" with { type: "text" };
+import type { MatmulShape } from "../shapes.ts";
 
-/** C[M, N] = A[M, K] · B[K, N]. */
-export interface MatmulShape {
-  /** Rows of A and C. */
-  M: number;
-  /** Columns of B and C. */
-  N: number;
-  /** Columns of A, rows of B: the reduction. */
-  K: number;
-}
+export type { MatmulShape };
 
 /** The compiled matmuls (general and aligned) and the device their parameters live on. */
 export interface MatmulKernels {

@@ -1,7 +1,7 @@
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { recordGeneralReluBackward, recordGeneralReluForward } from "../kernels/activations.ts";
 import type { Gpu } from "../gpu/device.ts";
-import type { GeneralReluOptions } from "../ref/activations.ts";
+import type { GeneralReluOptions } from "../shapes.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
 import { Workspace } from "./workspace.ts";
@@ -15,13 +15,18 @@ export type { GeneralReluOptions };
 export class GeneralRelu implements Layer {
   readonly kind: string;
   readonly name: string;
+  /** leak, sub and maxv as given; all off makes this a plain ReLU. */
   readonly options: Readonly<GeneralReluOptions>;
-  readonly params = [] as const;
+  readonly params: readonly [] = [] as const;
   readonly #kernels: KernelSet;
   readonly #ws: Workspace;
   /** Forward cache: the pre-activation input. */
   #cache: { x: GpuTensor<"f32"> } | null = null;
 
+  /**
+   * A GeneralReLU named `name` whose kernels come from `build` (see {@link relu} for the plain
+   * one).
+   */
   constructor(
     build: { gpu: Gpu; kernels: KernelSet },
     name: string,

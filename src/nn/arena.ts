@@ -19,8 +19,11 @@ export type EntryKind = "param" | "state";
 
 /** One tensor in an arena; `value` (and `grad` for parameters) exist after allocation. */
 export class ArenaEntry {
+  /** The entry's name, e.g. `block1.conv.weight`. */
   readonly name: string;
+  /** The tensor shape of the entry's value. */
   readonly shape: readonly number[];
+  /** Whether it is a learnable parameter or state (e.g. running statistics). */
   readonly kind: EntryKind;
   /** Offset in floats from the start of its arena. */
   readonly offset: number;
@@ -29,6 +32,7 @@ export class ArenaEntry {
   #value: GpuTensor<"f32"> | null = null;
   #grad: GpuTensor<"f32"> | null = null;
 
+  /** An entry at `offset` floats into its arena; use `Arena.param()` or `Arena.state()`. */
   constructor(
     name: string,
     shape: readonly number[],

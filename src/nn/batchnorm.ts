@@ -1,9 +1,7 @@
 import type { Gpu } from "../gpu/device.ts";
-import type { GeneralReluOptions } from "../ref/activations.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { recordBatchNormBackward, recordBatchNormForward } from "../kernels/batchnorm.ts";
-import type { BatchNormVariant } from "../ref/batchnorm.ts";
-import type { NormShape } from "../shapes.ts";
+import type { BatchNormVariant, GeneralReluOptions, NormShape } from "../shapes.ts";
 import type { Arena, ArenaEntry } from "./arena.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
@@ -21,13 +19,21 @@ export type { BatchNormVariant };
 export class BatchNorm2d implements Layer {
   readonly kind: string;
   readonly name: string;
+  /** Channels. */
   readonly C: number;
+  /** "lesson" (the lesson's own BatchNorm) or "standard" (PyTorch's). */
   readonly variant: BatchNormVariant;
+  /** Weight of the batch statistics in the running lerp (default 0.1). */
   readonly momentum: number;
+  /** Added to the variance under the square root (default 1e-5). */
   readonly eps: number;
+  /** Learnable scale, one per channel: [C], starts at 1. */
   readonly mults: ArenaEntry; // [C]
+  /** Learnable shift, one per channel: [C], starts at 0. */
   readonly adds: ArenaEntry; // [C]
+  /** Running mean used in eval: [C] state, starts at 0. */
   readonly runningMean: ArenaEntry; // [C] state, starts at 0
+  /** Running variance used in eval: [C] state, starts at 1. */
   readonly runningVar: ArenaEntry; // [C] state, starts at 1
   readonly #kernels: KernelSet;
   readonly #ws: Workspace;
@@ -41,6 +47,7 @@ export class BatchNorm2d implements Layer {
     act: GeneralReluOptions | null;
   } | null = null;
 
+  /** A BatchNorm2d over `options.C` channels, with its parameters and state in `build.arena`. */
   constructor(
     build: { gpu: Gpu; arena: Arena; kernels: KernelSet },
     name: string,

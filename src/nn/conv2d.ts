@@ -10,11 +10,17 @@ import { Workspace } from "./workspace.ts";
 
 /** Options of {@link Conv2d}: C in, F out, K×K kernel, stride S, zero padding P. */
 export interface Conv2dOptions {
+  /** Input channels. */
   C: number;
+  /** Filters (output channels). */
   F: number;
+  /** Kernel size (K×K). */
   K: number;
+  /** Stride (default 1). */
   S?: number;
+  /** Zero padding on each side (default 0). */
   P?: number;
+  /** Whether the layer has a bias [F] (default true). */
   bias?: boolean;
 }
 
@@ -22,14 +28,18 @@ export interface Conv2dOptions {
 export class Conv2d implements Layer {
   readonly kind = "Conv2d";
   readonly name: string;
+  /** Weights [F, C, K, K]. */
   readonly weight: ArenaEntry; // [F, C, K, K]
+  /** Bias [F], or null without one. */
   readonly bias: ArenaEntry | null; // [F]
+  /** The options with defaults filled in. */
   readonly options: Required<Conv2dOptions>;
   readonly #kernels: KernelSet;
   readonly #ws: Workspace;
   /** Forward cache: the input and its shape, for backward. */
   #cache: { x: GpuTensor<"f32">; s: Conv2dShape } | null = null;
 
+  /** A convolution named `name` with its parameters in `build.arena`. */
   constructor(
     build: { gpu: Gpu; arena: Arena; kernels: KernelSet },
     name: string,

@@ -6,9 +6,10 @@ import { perItem } from "./layer.ts";
 export class Flatten implements Layer {
   readonly kind = "Flatten";
   readonly name: string;
-  readonly params = [] as const;
+  readonly params: readonly [] = [] as const;
   #inShape: readonly number[] | null = null;
 
+  /** A flatten layer named `name`. */
   constructor(name: string) {
     this.name = name;
   }

@@ -14,16 +14,23 @@ import { type LinearKernels, linearKernels } from "../kernels/linear.ts";
 
 /** The compiled kernels layers record with. */
 export interface KernelSet {
+  /** Convolutions. */
   conv: Conv2dKernels;
+  /** Linear layers. */
   linear: LinearKernels;
+  /** ReLU and GeneralReLU. */
   act: GeneralReluKernels;
+  /** BatchNorm2d (also fused with its activation). */
   batchNorm: BatchNormKernels;
+  /** The lesson's LayerNorm. */
   layerNorm: LayerNormKernels;
+  /** Softmax cross-entropy and its totals. */
   crossEntropy: CrossEntropyKernels;
 }
 
 /** Kernel tunings (override constants); omitted families use their defaults. */
 export interface KernelTuning {
+  /** Convolution tile sizes (grid-only: they never change a result's bits). */
   conv?: Partial<Conv2dTuning>;
 }
 

@@ -13,6 +13,7 @@ import type { ArenaEntry } from "./arena.ts";
 
 /** What a step passes to every layer. */
 export interface StepContext {
+  /** The step's recorder: layers record their dispatches into it. */
   rec: Recorder;
   /** Training mode (BatchNorm uses batch statistics and updates its running ones). */
   training: boolean;

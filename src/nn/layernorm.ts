@@ -15,8 +15,11 @@ import { Workspace } from "./workspace.ts";
 export class LayerNorm implements Layer {
   readonly kind = "LayerNorm";
   readonly name: string;
+  /** Added to the variance under the square root (default 1e-5). */
   readonly eps: number;
+  /** The one learnable scale: [1], starts at 1. */
   readonly mult: ArenaEntry; // [1]
+  /** The one learnable shift: [1], starts at 0. */
   readonly add: ArenaEntry; // [1]
   readonly #kernels: KernelSet;
   readonly #ws: Workspace;
@@ -24,6 +27,7 @@ export class LayerNorm implements Layer {
     | { x: GpuTensor<"f32">; mean: GpuTensor<"f32">; rstd: GpuTensor<"f32">; s: NormShape }
     | null = null;
 
+  /** A LayerNorm named `name` with its two parameters in `build.arena`. */
   constructor(
     build: { gpu: Gpu; arena: Arena; kernels: KernelSet },
     name: string,

@@ -12,14 +12,19 @@ import { Workspace } from "./workspace.ts";
 export class Linear implements Layer {
   readonly kind = "Linear";
   readonly name: string;
+  /** Weights [O, I] (PyTorch layout). */
   readonly weight: ArenaEntry; // [O, I]
+  /** Bias [O], or null without one. */
   readonly bias: ArenaEntry | null; // [O]
+  /** Input features. */
   readonly I: number;
+  /** Output features. */
   readonly O: number;
   readonly #kernels: KernelSet;
   readonly #ws: Workspace;
   #cache: { x: GpuTensor<"f32">; s: LinearShape } | null = null;
 
+  /** A linear layer named `name` with its parameters in `build.arena` (bias by default). */
   constructor(
     build: { gpu: Gpu; arena: Arena; kernels: KernelSet },
     name: string,

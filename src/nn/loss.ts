@@ -30,6 +30,7 @@ export class SoftmaxCrossEntropy {
   /** [1] f32: the last batch's mean loss. */
   readonly batchLoss: GpuTensor<"f32">;
 
+  /** A loss whose totals and scratch buffers are named after `name`. */
   constructor(build: { gpu: Gpu; kernels: KernelSet }, name = "loss") {
     this.#gpu = build.gpu;
     this.#kernels = build.kernels;

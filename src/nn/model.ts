@@ -51,12 +51,18 @@ export interface GetModelOptions {
 
 /** A model whose parameters and gradients live in flat GPU arenas, with its loss. */
 export class Model {
+  /** The device the model lives on. */
   readonly gpu: Gpu;
+  /** Parameters, gradients and state, in flat buffers. */
   readonly arena: Arena;
+  /** The layers. */
   readonly net: Sequential;
+  /** The loss on the net's logits. */
   readonly loss: SoftmaxCrossEntropy;
+  /** The compiled kernels the layers record with. */
   readonly kernels: KernelSet;
 
+  /** Wraps a built net and its arena; {@link getModel} builds the lesson's. */
   constructor(gpu: Gpu, arena: Arena, net: Sequential, kernels: KernelSet) {
     this.gpu = gpu;
     this.arena = arena;

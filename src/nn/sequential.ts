@@ -13,6 +13,7 @@ import type { Layer, StepContext } from "./layer.ts";
 export class Sequential implements Layer {
   readonly kind = "Sequential";
   readonly name: string;
+  /** The layers, in order. */
   readonly layers: readonly Layer[];
   /**
    * The output of each layer in the last forward, by layer name (for activation statistics). A
@@ -21,6 +22,10 @@ export class Sequential implements Layer {
   readonly outputs: Map<string, GpuTensor<"f32">> = new Map();
   readonly #steps: readonly FusedStep[];
 
+  /**
+   * Layers run in order; `fuse` (default true) fuses each BatchNorm2d with the activation after it.
+   * Layer names must be unique.
+   */
   constructor(name: string, layers: readonly Layer[], options: { fuse?: boolean } = {}) {
     this.name = name;
     this.layers = layers;

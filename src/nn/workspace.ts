@@ -13,6 +13,7 @@ export class Workspace {
   readonly #buffers = new Map<string, GpuTensor<"f32">>();
   readonly #views = new Map<string, GpuTensor<"f32">>();
 
+  /** An empty workspace whose buffers are labelled after `label`. */
   constructor(gpu: Gpu, label: string) {
     this.#gpu = gpu;
     this.#label = label;

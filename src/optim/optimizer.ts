@@ -19,23 +19,10 @@ import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { grid2d } from "../kernels/gather.ts";
 import type { Arena } from "../nn/arena.ts";
+import type { OptimizerSpec } from "../shapes.ts";
 import code from "./optimizer.wgsl" with { type: "text" };
 
-/**
- * Which optimizer, with its hyperparameters (defaults in the comments). `wd` is decoupled weight
- * decay, `p ← p·(1 − lr·wd)` before the update, on every parameter.
- */
-export type OptimizerSpec =
-  /** p ← p − lr·g. wd 0. */
-  | { kind: "sgd"; lr: number; wd?: number }
-  /** Lerp (EMA) momentum: a ← mom·a + (1 − mom)·g; p ← p − lr·a. mom 0.9, wd 0. */
-  | { kind: "momentum"; lr: number; mom?: number; wd?: number }
-  /** s ← g² first, then sqrMom·s + (1 − sqrMom)·g²; p ← p − lr·g/(√s + eps). 0.99, 1e-5, wd 0. */
-  | { kind: "rmsprop"; lr: number; sqrMom?: number; eps?: number; wd?: number }
-  /** The lesson's Adam, bias-corrected, eps INSIDE the sqrt. β 0.9 / 0.99, eps 1e-5, wd 0. */
-  | { kind: "adam"; lr: number; beta1?: number; beta2?: number; eps?: number; wd?: number }
-  /** PyTorch's AdamW, eps OUTSIDE the sqrt. β 0.9 / 0.999, eps 1e-8, wd 0.01. */
-  | { kind: "adamw"; lr: number; beta1?: number; beta2?: number; eps?: number; wd?: number };
+export type { OptimizerSpec };
 
 /** Override constants of optimizer.wgsl (not hyperparameters). */
 export interface OptimizerTuning {
@@ -45,6 +32,7 @@ export interface OptimizerTuning {
 
 /** An optimizer bound to one arena (see the module doc for the one-step-per-submit rule). */
 export interface Optimizer {
+  /** Which update rule. */
   readonly kind: OptimizerSpec["kind"];
   /** Learning rate; schedulers set it before each step. Finite and ≥ 0. */
   lr: number;

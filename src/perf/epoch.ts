@@ -6,13 +6,9 @@
  * @module
  */
 
-import { Batcher } from "../data/batches.ts";
+import { buildRun, TrainConfigSchema } from "../bench/run_builder.ts";
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
-import { getModel, type GetModelOptions } from "../nn/model.ts";
-import type { OptimizerSpec } from "../optim/optimizer.ts";
-import { MetricsCallback } from "../train/callbacks/metrics.ts";
-import { Learner } from "../train/learner.ts";
 
 /** Figures of whole epochs through the Learner. */
 export interface EpochFigures {
@@ -29,45 +25,40 @@ export interface EpochFigures {
   bytesAfterLastEpoch: number;
 }
 
-/** Fits `epochs` epochs (pipelines should already be compiled, e.g. by a measured step). */
+/**
+ * Fits `epochs` epochs of the lesson's BatchNorm model (GeneralReLU, Kaiming, Adam lr 1e-3, as
+ * the perf step) through the run builder (pipelines should already be compiled, e.g. by a
+ * measured step).
+ */
 export async function measureEpochs(
   gpu: Gpu,
   data: GpuFashionMnist,
-  options: { model: GetModelOptions; batchSize: number; epochs: number; optimizer: OptimizerSpec },
+  options: { batchSize: number; epochs: number; runAhead?: number },
 ): Promise<EpochFigures> {
-  const normalize = { mean: 0.28, std: 0.35 };
-  const train = await Batcher.create(gpu, data.train, {
-    batchSize: options.batchSize,
-    shuffle: true,
-    seed: 0,
-    normalize,
+  const config = TrainConfigSchema.parse({
+    act: "general-relu",
+    norm: "batchnorm",
+    init: "kaiming",
+    learner: "train",
+    opt: "adam",
+    lr: 1e-3,
+    bs: options.batchSize,
+    epochs: options.epochs,
   });
-  const valid = await Batcher.create(gpu, data.valid, {
-    batchSize: 2 * options.batchSize,
-    shuffle: false,
-    normalize,
-  });
-  const model = await getModel(gpu, options.model);
   // Taken when each epoch's metrics are final, before the fit frees its per-fit buffers.
   let bytesAfterFirstEpoch = 0, bytesAfterLastEpoch = 0;
-  const metrics = new MetricsCallback({
+  const run = await buildRun(gpu, data, config, 0, {
+    runAhead: options.runAhead,
     onEpoch: (m) => {
       bytesAfterLastEpoch = gpu.bytesAllocated;
       if (m.epoch === 1) bytesAfterFirstEpoch = bytesAfterLastEpoch;
     },
   });
   try {
-    const learner = new Learner({
-      model,
-      train,
-      valid,
-      optimizer: options.optimizer,
-      callbacks: [metrics],
-    });
     const readsBefore = gpu.readbackCount;
-    await learner.fit(options.epochs);
+    await run.fit();
     const readbacks = gpu.readbackCount - readsBefore;
-    const parts = metrics.history;
+    const parts = run.metrics.history;
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const trainSeconds = mean(parts.map((m) => m.train?.seconds ?? NaN));
     const validSeconds = mean(parts.map((m) => m.valid?.seconds ?? NaN));
@@ -82,8 +73,6 @@ export async function measureEpochs(
       bytesAfterLastEpoch,
     };
   } finally {
-    train.destroy();
-    valid.destroy();
-    model.destroy();
+    run.destroy();
   }
 }

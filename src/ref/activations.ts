@@ -5,15 +5,7 @@
  * @module
  */
 
-/** GeneralReLU's settings; null or undefined turns each one off. The lesson uses (0.1, 0.4, null). */
-export interface GeneralReluOptions {
-  /** Slope for x < 0 (and, in the backward, at x == 0); off: plain max(x, 0). */
-  leak?: number | null;
-  /** Subtracted after the (leaky) ReLU. */
-  sub?: number | null;
-  /** Upper clamp applied last. */
-  maxv?: number | null;
-}
+import type { GeneralReluOptions } from "../shapes.ts";
 
 function checkOptions(o: GeneralReluOptions): void {
   for (const name of ["leak", "sub", "maxv"] as const) {

@@ -1,11 +1,8 @@
 import { deepStrictEqual as assertEquals, ok, throws } from "node:assert/strict";
 import { gradcheck, weightedSum } from "../../tests/gradcheck.ts";
 import { Rng } from "../util/rng.ts";
-import {
-  generalReluBackwardRef,
-  generalReluForwardRef,
-  type GeneralReluOptions,
-} from "./activations.ts";
+import type { GeneralReluOptions } from "../shapes.ts";
+import { generalReluBackwardRef, generalReluForwardRef } from "./activations.ts";
 
 const lesson: GeneralReluOptions = { leak: 0.1, sub: 0.4, maxv: null };
 

@@ -9,18 +9,7 @@
  *
  * @module
  */
-import type { NormShape } from "../shapes.ts";
-
-/** Which BatchNorm semantics: the lesson's own class, or PyTorch's nn.BatchNorm2d. */
-export type BatchNormVariant = "lesson" | "standard";
-
-/** Variant and mode; momentum defaults to 0.1 and eps to 1e-5. */
-export interface BatchNormOptions {
-  variant: BatchNormVariant;
-  training: boolean;
-  momentum?: number;
-  eps?: number;
-}
+import type { BatchNormOptions, NormShape } from "../shapes.ts";
 
 /** Running statistics per channel: mean [C] (init 0) and var [C] (init 1). */
 export interface RunningStats {

@@ -1,14 +1,9 @@
 import { deepStrictEqual as assertEquals, notDeepStrictEqual, throws } from "node:assert/strict";
 import { assertClose } from "../../tests/assert_close.ts";
 import { gradcheck, weightedSum } from "../../tests/gradcheck.ts";
-import type { NormShape } from "../shapes.ts";
+import type { BatchNormOptions, NormShape } from "../shapes.ts";
 import { Rng } from "../util/rng.ts";
-import {
-  batchNormBackwardRef,
-  batchNormForwardRef,
-  type BatchNormOptions,
-  type RunningStats,
-} from "./batchnorm.ts";
+import { batchNormBackwardRef, batchNormForwardRef, type RunningStats } from "./batchnorm.ts";
 
 const shapes: NormShape[] = [
   { N: 3, C: 2, H: 3, W: 2 },

@@ -1,4 +1,4 @@
-import type { FmaPeakShape } from "../kernels/fma_peak.ts";
+import type { FmaPeakShape } from "../shapes.ts";
 
 /**
  * Float64 reference of the arithmetic-peak probe: per invocation i, 32 lanes starting at

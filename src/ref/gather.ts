@@ -1,4 +1,4 @@
-import type { GatherParams } from "../kernels/gather.ts";
+import type { GatherParams } from "../shapes.ts";
 
 /**
  * CPU reference of the gather kernel in float64: `count` images from rows

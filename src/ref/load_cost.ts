@@ -1,4 +1,4 @@
-import { LOAD_COST_SLOTS, type LoadCostShape } from "../kernels/load_cost.ts";
+import { LOAD_COST_SLOTS, type LoadCostShape } from "../shapes.ts";
 
 /**
  * Float64 reference of the load-cost probe: invocation i sums the 4 components of slots

@@ -1,4 +1,4 @@
-import type { MatmulShape } from "../kernels/matmul.ts";
+import type { MatmulShape } from "../shapes.ts";
 
 /** C[M, N] = A[M, K] · B[K, N] in float64. */
 export function matmulRef(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { OptimizerSpec } from "../optim/optimizer.ts";
+import type { OptimizerSpec } from "../shapes.ts";
 
 /**
  * The update rules of {@link OptimizerSpec} in float64, per element, with t = step index + 1:

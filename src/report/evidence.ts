@@ -8,7 +8,7 @@
  */
 
 import { z } from "zod";
-import { AnyNumber } from "../bench/contract.ts";
+import { AnyNumber } from "../util/json.ts";
 import type { TrainRun } from "../bench/evidence.ts";
 import type { ClaimResult, ConfigResult } from "../bench/results.ts";
 import type { JudgedCheck, JudgedLeafCheck } from "../verdict/check.ts";

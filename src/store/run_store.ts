@@ -13,7 +13,7 @@
  */
 
 import { z } from "zod";
-import { parseResults, stringifyResults } from "../bench/json.ts";
+import { parseResults, stringifyResults } from "../util/json.ts";
 import { type RunKey, runKeyHash, RunKeySchema } from "./run_key.ts";
 
 /** The stored file's format version. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { AnyNumber } from "../bench/contract.ts";
+import { AnyNumber } from "../util/json.ts";
 import { trainerCodeIdentity, trainerSourceFiles } from "./code_identity.ts";
 import { defaultRunStoreDir } from "./default_dir.ts";
 import { canonicalJson, type RunKey, runKeyHash } from "./run_key.ts";
@@ -288,7 +288,7 @@ Deno.test("run store: sweepTemps removes only temp files older than its limit", 
 const WRITER_SCRIPT = `
 import { z } from "zod";
 import { RunStore } from ${JSON.stringify(new URL("./run_store.ts", import.meta.url).href)};
-import { AnyNumber } from ${JSON.stringify(new URL("../bench/contract.ts", import.meta.url).href)};
+import { AnyNumber } from ${JSON.stringify(new URL("../util/json.ts", import.meta.url).href)};
 const Payload = z.object({ loss: AnyNumber, curve: z.array(AnyNumber), who: z.string() });
 const dir = Deno.env.get("STORE_DIR");
 const writer = Number(Deno.env.get("WRITER"));

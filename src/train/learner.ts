@@ -19,8 +19,37 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import type { Model } from "../nn/model.ts";
 import { createOptimizer, type Optimizer, type OptimizerSpec } from "../optim/optimizer.ts";
 import { recordScaleGrads, type ScaleGradsKernel, scaleGradsKernel } from "../optim/scale_grads.ts";
-import type { Callback, LearnerEvent } from "./callback.ts";
 import { CancelBatchError, CancelEpochError, CancelFitError } from "./errors.ts";
+
+/**
+ * The events a {@link Learner} fires, in order: beforeFit → (beforeEpoch → (beforeBatch →
+ * afterForward → afterLoss → [training: afterBackward → afterStep] → afterBatch, cleanupBatch)* →
+ * afterEpoch, cleanupEpoch)* → afterFit, cleanupFit. `after…` is skipped when that level was
+ * cancelled; `cleanup…` always runs.
+ */
+export type LearnerEvent =
+  | "beforeFit"
+  | "afterFit"
+  | "cleanupFit"
+  | "beforeEpoch"
+  | "afterEpoch"
+  | "cleanupEpoch"
+  | "beforeBatch"
+  | "afterForward"
+  | "afterLoss"
+  | "afterBackward"
+  | "afterStep"
+  | "afterBatch"
+  | "cleanupBatch";
+
+/**
+ * A callback: an object with any of the event methods. Callbacks run sorted by `order` (default
+ * 0; ties keep list order). Per-batch methods should only record GPU work into `learn.rec`, never
+ * wait on the GPU.
+ */
+export type Callback =
+  & { readonly order?: number; readonly name?: string }
+  & { [E in LearnerEvent]?: (learn: Learner) => void | Promise<void> };
 
 /** How gradients are cleared after a step. */
 export type GradMode =
@@ -41,8 +70,9 @@ export interface BatchLoss {
   training: boolean;
   /** 1-based epoch over all fits. */
   epoch: number;
-  /** 0-based batch index within its epoch part, and the part's batch count. */
+  /** 0-based batch index within its epoch part. */
   iter: number;
+  /** Batches in that epoch part. */
   batches: number;
   /** Training batches completed over the learner's life when it ran (1-based for training). */
   step: number;
@@ -52,12 +82,15 @@ export interface BatchLoss {
 
 /** What a Learner trains on and how. */
 export interface LearnerOptions {
+  /** The model to train (its parameters are updated in place). */
   model: Model;
-  /** Train batches (shuffled) and valid batches (in order). */
+  /** Train batches (shuffled). */
   train: Batcher;
+  /** Valid batches (in order). */
   valid: Batcher;
   /** The optimizer rule; a fresh optimizer is built on every `fit` (as the lesson does). */
   optimizer: OptimizerSpec;
+  /** Callbacks for every fit, run in `order` (ties keep list order). */
   callbacks?: Callback[];
   /** Default `{ kind: "zero" }`. */
   gradMode?: GradMode;
@@ -67,7 +100,9 @@ export interface LearnerOptions {
 
 /** Options of one {@link Learner.fit} call. */
 export interface FitOptions {
+  /** Run the training part of each epoch (default true). */
   train?: boolean;
+  /** Run the validation part of each epoch (default true). */
   valid?: boolean;
   /** Extra callbacks for this fit only. */
   callbacks?: Callback[];
@@ -77,11 +112,17 @@ export interface FitOptions {
 
 /** Trains a model; see the module doc. Public fields are what callbacks read. */
 export class Learner {
+  /** The model being trained. */
   readonly model: Model;
+  /** Training batches. */
   readonly trainBatches: Batcher;
+  /** Validation batches. */
   readonly validBatches: Batcher;
+  /** The optimizer rule each fit builds a fresh optimizer from. */
   readonly optimizerSpec: OptimizerSpec;
+  /** How gradients are cleared after a step. */
   readonly gradMode: GradMode;
+  /** Callbacks of every fit; may be changed between fits. */
   callbacks: Callback[];
   /** The optimizer of the current fit (null outside fit). */
   opt: Optimizer | null = null;
@@ -109,11 +150,13 @@ export class Learner {
   latest: BatchLoss | null = null;
   /** The first training batch whose loss was not finite (the fit ended there). */
   divergedAt: BatchLoss | null = null;
+  /** Batches recorded ahead of the GPU at most. */
   readonly runAhead: number;
   #readback: StepReadback<Omit<BatchLoss, "loss">> | null = null;
   #scaleKernel: ScaleGradsKernel | null = null;
   #sorted: Callback[] = [];
 
+  /** A learner for `options.model`; nothing runs until {@link fit}. */
   constructor(options: LearnerOptions) {
     this.model = options.model;
     this.trainBatches = options.train;

@@ -6,10 +6,15 @@ import { uploadSplit } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { getModel, type GetModelOptions } from "../nn/model.ts";
 import type { OptimizerSpec } from "../optim/optimizer.ts";
-import type { Callback, LearnerEvent } from "./callback.ts";
 import { MetricsCallback } from "./callbacks/metrics.ts";
 import { CancelBatchError, CancelEpochError, CancelFitError } from "./errors.ts";
-import { type BatchLoss, type GradMode, Learner } from "./learner.ts";
+import {
+  type BatchLoss,
+  type Callback,
+  type GradMode,
+  Learner,
+  type LearnerEvent,
+} from "./learner.ts";
 
 async function setup(
   gpu: Gpu,

@@ -7,9 +7,10 @@
  */
 
 import { z } from "zod";
-import { AnyNumber } from "../bench/contract.ts";
+import { AnyNumber } from "../util/json.ts";
+import type { Infer, Input } from "../util/schema.ts";
 
-/** One metric of one config of the claim, e.g. eval accuracy of "generalRelu" after epoch 3. */
+/** The schema of {@link Subject}. */
 export const SubjectSchema = z.object({
   /** The config's name in the claim (its key in `configs`). */
   config: z.string(),
@@ -18,7 +19,10 @@ export const SubjectSchema = z.object({
   /** 1-based epoch for per-epoch metrics. */
   epoch: z.number().int().min(1).optional(),
 });
-export type Subject = z.infer<typeof SubjectSchema>;
+/** @internal zod's type of {@link SubjectSchema}. */
+type SubjectZod = typeof SubjectSchema;
+/** One metric of one config of the claim, e.g. eval accuracy of "generalRelu" after epoch 3. */
+export type Subject = Infer<SubjectZod>;
 
 const Base = {
   /** Stable id within the claim, e.g. "10-threshold". */
@@ -86,7 +90,7 @@ export const AnyOfSpec = z.object({
   of: z.array(LeafCheckSpec).min(2),
 });
 
-/** A check as a claim declares it. */
+/** The schema of {@link CheckSpec}. */
 export const CheckSpecSchema = z.discriminatedUnion("kind", [
   ThresholdSpec,
   SuperioritySpec,
@@ -95,11 +99,20 @@ export const CheckSpecSchema = z.discriminatedUnion("kind", [
   EverySeedSpec,
   AnyOfSpec,
 ]);
-export type CheckSpec = z.input<typeof CheckSpecSchema>;
+/** @internal zod's type of {@link CheckSpecSchema}. */
+type CheckSpecZod = typeof CheckSpecSchema;
+/**
+ * A check as a claim declares it: threshold, superiority, equivalence, rate, every-seed, or
+ * any-of those (see `docs/verdicts.md`).
+ */
+export type CheckSpec = Input<CheckSpecZod>;
 
-/** The three-valued decision of a check. */
+/** The schema of {@link Decision}. */
 export const DecisionSchema = z.enum(["supported", "refuted", "inconclusive"]);
-export type Decision = z.infer<typeof DecisionSchema>;
+/** @internal zod's type of {@link DecisionSchema}. */
+type DecisionZod = typeof DecisionSchema;
+/** The three-valued decision of a check. */
+export type Decision = Infer<DecisionZod>;
 
 /** What judging added to a leaf check. */
 export const JudgementSchema = z.object({
@@ -129,7 +142,7 @@ const JudgedLeaf = z.discriminatedUnion("kind", [
   EverySeedSpec.extend({ judged: JudgementSchema }),
 ]);
 
-/** A judged check as results record it. */
+/** The schema of {@link JudgedCheck}. */
 export const JudgedCheckSchema = z.discriminatedUnion("kind", [
   ThresholdSpec.extend({ judged: JudgementSchema }),
   SuperioritySpec.extend({ judged: JudgementSchema }),
@@ -141,7 +154,10 @@ export const JudgedCheckSchema = z.discriminatedUnion("kind", [
     judged: z.object({ decision: DecisionSchema, decidedAt: z.number().int().nullable() }),
   }),
 ]);
-export type JudgedCheck = z.infer<typeof JudgedCheckSchema>;
+/** @internal zod's type of {@link JudgedCheckSchema}. */
+type JudgedCheckZod = typeof JudgedCheckSchema;
+/** A judged check as results record it: the declared check with what judging added. */
+export type JudgedCheck = Infer<JudgedCheckZod>;
 export type JudgedLeafCheck = z.infer<typeof JudgedLeaf>;
 
 /** The subjects (config, metric, epoch) a check reads. */

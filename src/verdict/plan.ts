@@ -9,6 +9,7 @@
  */
 
 import { z } from "zod";
+import type { Infer } from "../util/schema.ts";
 
 /** The family-wise error rate per check (for "supported" and for "refuted" alike). */
 export const ALPHA = 0.05;
@@ -16,7 +17,7 @@ export const ALPHA = 0.05;
 /** The default look plan: seed counts at which claims are judged. */
 export const DEFAULT_LOOKS: readonly number[] = [6, 10, 20];
 
-/** A look plan as recorded in results. */
+/** The schema of {@link LookPlan}. */
 export const LookPlanSchema = z.object({
   /** Seed counts of the looks, increasing. */
   looks: z.array(z.number().int().min(1)),
@@ -27,7 +28,10 @@ export const LookPlanSchema = z.object({
   /** How the plan was chosen: the default, truncated by --max-seeds, or a fixed --seeds count. */
   source: z.enum(["default", "max-seeds", "fixed-seeds"]),
 });
-export type LookPlan = z.infer<typeof LookPlanSchema>;
+/** @internal zod's type of {@link LookPlanSchema}. */
+type LookPlanZod = typeof LookPlanSchema;
+/** A look plan as recorded in results: the seed counts of the looks and α per look. */
+export type LookPlan = Infer<LookPlanZod>;
 
 /** The plan for `--max-seeds` (truncating the default) or `--seeds` (one look); default plan else. */
 export function lookPlan(o: { maxSeeds?: number; seeds?: number } = {}): LookPlan {

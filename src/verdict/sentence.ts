@@ -114,8 +114,10 @@ export function judgementText(c: JudgedCheck, vocab: Vocabulary): string {
       : "";
     return `held on ${j.estimate} of ${over}${bad}: ${j.decision}${when}`;
   }
+  // An infinite bound is no bound (too few seeds for one at this level), not a lost run.
+  const bound = (v: number) => (Number.isFinite(v) ? fmt(v) : v > 0 ? "+∞" : "−∞");
   const bounds = j.interval
-    ? ` (bounds ${fmt(j.interval[0])} to ${fmt(j.interval[1])} at ${
+    ? ` (bounds ${bound(j.interval[0])} to ${bound(j.interval[1])} at ${
       (j.confidence * 100).toFixed(1)
     }% each)`
     : "";

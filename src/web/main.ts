@@ -8,7 +8,7 @@
 export { initRerun, NO_WEBGPU_HELP, type RerunOutcome } from "./rerun.ts";
 export { CLAIMS } from "./claims.ts";
 export { runClaims } from "../bench/runner.ts";
-export { RunSource } from "../store/run_source.ts";
+export { RunSource } from "../bench/run_source.ts";
 export { lookPlan } from "../verdict/plan.ts";
 export { trainRun } from "../bench/training.ts";
 export { fashionMnistFromBytes } from "../data/fashion_mnist.ts";

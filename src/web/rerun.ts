@@ -10,10 +10,11 @@
  * @module
  */
 
+import type { Claim } from "../bench/contract.ts";
 import type { ClaimResult } from "../bench/results.ts";
 import { runClaims } from "../bench/runner.ts";
 import { forgetTrainRuns } from "../bench/training.ts";
-import { RunSource } from "../store/run_source.ts";
+import { RunSource } from "../bench/run_source.ts";
 import { lookPlan } from "../verdict/plan.ts";
 import { checkSentence, formatValue } from "../verdict/sentence.ts";
 import { vocabulary } from "../report/claim_text.ts";
@@ -118,6 +119,44 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/** The panel's controls: seeds, and for training claims the epochs and the dataset. */
+function controlsHtml(recordedSeeds: number, training: boolean): string {
+  const seeds = [1, 2, 3, 4, 5].map((n) =>
+    `<option value="${n}"${
+      n === Math.min(recordedSeeds, training ? 1 : 5) ? " selected" : ""
+    }>${n}</option>`
+  ).join("");
+  const data = training
+    ? `<label>Epochs <select name="epochs"><option value="">as the lesson (the criterion's)</option>${
+      [1, 2, 3].map((n) => `<option value="${n}">${n}</option>`).join("")
+    }</select></label>
+<fieldset><legend>Fashion-MNIST</legend>
+<label>the four IDX files (gzip or raw): <input type="file" name="files" multiple></label><br>
+<label>or a URL next to the report: <input type="text" name="url" value="fashion-mnist/" size="28"></label>
+</fieldset>`
+    : "";
+  return `
+<label>Seeds <select name="seeds">${seeds}</select></label>
+${data}
+<button type="submit" name="run">Re-run in this browser</button>
+<button type="button" name="cancel" disabled>Cancel</button>
+<progress max="1" value="0" hidden></progress>`;
+}
+
+/** The panel's parts, once built. */
+interface Panel {
+  root: HTMLElement;
+  say: (text: string) => void;
+  claim: Claim;
+  gpu: Gpu;
+  controls: HTMLFormElement;
+  log: HTMLElement;
+  out: HTMLElement;
+  progress: HTMLProgressElement;
+  runButton: HTMLButtonElement;
+  cancelButton: HTMLButtonElement;
+}
+
 /** Sets up the panel `root` (`<section id="rerun" data-claim=… data-seeds=…>`). */
 export async function initRerun(root: HTMLElement): Promise<void> {
   const status = root.querySelector<HTMLElement>(".rerun-status")!;
@@ -139,136 +178,132 @@ export async function initRerun(root: HTMLElement): Promise<void> {
     return;
   }
   const training = !DATA_FREE.has(claim.id);
-  const recordedSeeds = Number(root.dataset.seeds ?? "3");
   const controls = el("form", { class: "rerun-controls" });
-  controls.innerHTML = `
-<label>Seeds <select name="seeds">${
-    [1, 2, 3, 4, 5].map((n) =>
-      `<option value="${n}"${
-        n === Math.min(recordedSeeds, training ? 1 : 5) ? " selected" : ""
-      }>${n}</option>`
-    ).join("")
-  }</select></label>
-${
-    training
-      ? `<label>Epochs <select name="epochs"><option value="">as the lesson (the criterion's)</option>${
-        [1, 2, 3].map((n) => `<option value="${n}">${n}</option>`).join("")
-      }</select></label>
-<fieldset><legend>Fashion-MNIST</legend>
-<label>the four IDX files (gzip or raw): <input type="file" name="files" multiple></label><br>
-<label>or a URL next to the report: <input type="text" name="url" value="fashion-mnist/" size="28"></label>
-</fieldset>`
-      : ""
-  }
-<button type="submit" name="run">Re-run in this browser</button>
-<button type="button" name="cancel" disabled>Cancel</button>
-<progress max="1" value="0" hidden></progress>`;
+  controls.innerHTML = controlsHtml(Number(root.dataset.seeds ?? "3"), training);
   const log = el("pre", { class: "rerun-log", hidden: "" });
   const out = el("div", { class: "rerun-result" });
   root.append(controls, log, out);
   say(`Ready on ${gpu.adapterName}.${training ? " Training needs the dataset (below)." : ""}`);
   root.dataset.state = "ready";
-
-  const runButton = controls.querySelector<HTMLButtonElement>('button[name="run"]')!;
-  const cancelButton = controls.querySelector<HTMLButtonElement>('button[name="cancel"]')!;
-  const progress = controls.querySelector("progress")!;
+  const panel: Panel = {
+    root,
+    say,
+    claim,
+    gpu,
+    controls,
+    log,
+    out,
+    progress: controls.querySelector("progress")!,
+    runButton: controls.querySelector<HTMLButtonElement>('button[name="run"]')!,
+    cancelButton: controls.querySelector<HTMLButtonElement>('button[name="cancel"]')!,
+  };
   let abort: AbortController | null = null;
-  cancelButton.onclick = () =>
+  panel.cancelButton.onclick = () =>
     abort?.abort(new DOMException("cancelled by the reader", "AbortError"));
-
-  controls.onsubmit = async (event) => {
+  controls.onsubmit = (event) => {
     event.preventDefault();
-    const form = new FormData(controls);
-    const seeds = Number(form.get("seeds"));
-    const epochs = Number(form.get("epochs") || 0);
     abort = new AbortController();
-    runButton.disabled = true;
-    cancelButton.disabled = false;
-    progress.hidden = false;
-    progress.removeAttribute("value"); // indeterminate until the first batch
-    log.hidden = false;
-    log.textContent = "";
-    out.innerHTML = "";
-    root.dataset.state = "running";
-    const lines: string[] = [];
-    const write = (m: string) => {
-      lines.push(m);
-      log.textContent = lines.slice(-12).join("\n");
-    };
-    // The status line and bar follow the runs (k of n) and, within a run, its batches.
-    const status = new RerunStatus(say, (v) => (progress.value = v));
-    const loaded: { data: Promise<GpuFashionMnist> | null } = { data: null };
-    const loadData = () =>
-      loaded.data ??= (async () => {
-        const files = [...(form.getAll("files") as File[])].filter((f) => f.size > 0);
-        write(
-          files.length ? `reading ${files.length} picked file(s)…` : `fetching ${form.get("url")}…`,
-        );
-        const cpu = files.length
-          ? await datasetFromFiles(files)
-          : await datasetFromUrl(String(form.get("url") ?? ""));
-        write(`dataset: ${cpu.train.count} train, ${cpu.valid.count} valid images`);
-        return uploadFashionMnist(gpu, cpu);
-      })();
-    forgetTrainRuns(); // the data may differ from the last re-run's
-    try {
-      const configInput = epochs ? withEpochs(claim.config.parse({}), epochs) : undefined;
-      const runs = new RunSource({
-        gpu,
-        data: loadData,
-        store: null,
-        log: write,
-        signal: abort.signal,
-        onBatch: (p) => status.batch(p),
-      });
-      const [result] = await runClaims(gpu, [claim], {
-        quick: false,
-        plan: lookPlan({ seeds }),
-        runs,
-        log: write,
-        data: loadData,
-        signal: abort.signal,
-        onProgress: (e) => status.run(e),
-        configs: configInput === undefined ? undefined : { [claim.id]: configInput },
-      });
-      if (abort.signal.aborted) {
-        say("Cancelled.");
-        root.dataset.state = "cancelled";
-        return;
-      }
-      // Fewer epochs than the checks read: the measured values are shown, nothing is judged.
-      const shown = epochs && epochs < maxEpochs(claim.config.parse({}))
-        ? { ...result, verdict: "not judged" as const, checks: [], decidedAt: null }
-        : result;
-      showResult(out, shown, gpu.adapterName, epochs);
-      (globalThis as { claimbenchRerun?: RerunOutcome }).claimbenchRerun = {
-        result: shown,
-        adapter: gpu.adapterName,
-      };
-      say(`Done on ${gpu.adapterName}: ${shown.verdict}.`);
-      root.dataset.state = "done";
-    } catch (err) {
-      if (abort.signal.aborted) {
-        // Cancel stops training between batches by throwing the abort reason: a cancel, not a
-        // failure (and never a "diverged" run).
-        say("Cancelled.");
-        root.dataset.state = "cancelled";
-        return;
-      }
-      say(`${(err as Error).name}: ${(err as Error).message}`);
-      root.dataset.state = "error";
-    } finally {
-      // The dataset lives as long as one re-run: GPU memory goes back when it ends.
-      const data = await loaded.data?.catch(() => null);
-      for (const split of data ? [data.train, data.valid] : []) {
-        gpu.destroy(split.images);
-        gpu.destroy(split.labels);
-      }
-      runButton.disabled = false;
-      cancelButton.disabled = true;
-      progress.hidden = true;
+    return rerunOnce(panel, abort.signal);
+  };
+}
+
+/** The dataset of one re-run: the picked files or the URL, loaded on first use, freed after. */
+function datasetOf(form: FormData, gpu: Gpu, write: (m: string) => void) {
+  const loaded: { data: Promise<GpuFashionMnist> | null } = { data: null };
+  const load = () =>
+    loaded.data ??= (async () => {
+      const files = [...(form.getAll("files") as File[])].filter((f) => f.size > 0);
+      write(
+        files.length ? `reading ${files.length} picked file(s)…` : `fetching ${form.get("url")}…`,
+      );
+      const cpu = files.length
+        ? await datasetFromFiles(files)
+        : await datasetFromUrl(String(form.get("url") ?? ""));
+      write(`dataset: ${cpu.train.count} train, ${cpu.valid.count} valid images`);
+      return uploadFashionMnist(gpu, cpu);
+    })();
+  // The dataset lives as long as one re-run: GPU memory goes back when it ends.
+  const release = async () => {
+    const data = await loaded.data?.catch(() => null);
+    for (const split of data ? [data.train, data.valid] : []) {
+      gpu.destroy(split.images);
+      gpu.destroy(split.labels);
     }
   };
+  return { load, release };
+}
+
+/** One re-run with the form's settings: runs, judges, shows the result (or the cancel). */
+async function rerunOnce(p: Panel, signal: AbortSignal): Promise<void> {
+  const form = new FormData(p.controls);
+  const seeds = Number(form.get("seeds"));
+  const epochs = Number(form.get("epochs") || 0);
+  p.runButton.disabled = true;
+  p.cancelButton.disabled = false;
+  p.progress.hidden = false;
+  p.progress.removeAttribute("value"); // indeterminate until the first batch
+  p.log.hidden = false;
+  p.log.textContent = "";
+  p.out.innerHTML = "";
+  p.root.dataset.state = "running";
+  const lines: string[] = [];
+  const write = (m: string) => {
+    lines.push(m);
+    p.log.textContent = lines.slice(-12).join("\n");
+  };
+  // The status line and bar follow the runs (k of n) and, within a run, its batches.
+  const status = new RerunStatus(p.say, (v) => (p.progress.value = v));
+  const dataset = datasetOf(form, p.gpu, write);
+  forgetTrainRuns(); // the data may differ from the last re-run's
+  try {
+    const configInput = epochs ? withEpochs(p.claim.config.parse({}), epochs) : undefined;
+    const runs = new RunSource({
+      gpu: p.gpu,
+      data: dataset.load,
+      store: null,
+      log: write,
+      signal,
+      onBatch: (b) => status.batch(b),
+    });
+    const [result] = await runClaims(p.gpu, [p.claim], {
+      quick: false,
+      plan: lookPlan({ seeds }),
+      runs,
+      log: write,
+      data: dataset.load,
+      signal,
+      onProgress: (e) => status.run(e),
+      configs: configInput === undefined ? undefined : { [p.claim.id]: configInput },
+    });
+    if (signal.aborted) return cancelled(p);
+    // Fewer epochs than the checks read: the measured values are shown, nothing is judged.
+    const shown = epochs && epochs < maxEpochs(p.claim.config.parse({}))
+      ? { ...result, verdict: "not judged" as const, checks: [], decidedAt: null }
+      : result;
+    showResult(p.out, shown, p.gpu.adapterName, epochs);
+    (globalThis as { claimbenchRerun?: RerunOutcome }).claimbenchRerun = {
+      result: shown,
+      adapter: p.gpu.adapterName,
+    };
+    p.say(`Done on ${p.gpu.adapterName}: ${shown.verdict}.`);
+    p.root.dataset.state = "done";
+  } catch (err) {
+    // Cancel stops training between batches by throwing the abort reason: a cancel, not a
+    // failure (and never a "diverged" run).
+    if (signal.aborted) return cancelled(p);
+    p.say(`${(err as Error).name}: ${(err as Error).message}`);
+    p.root.dataset.state = "error";
+  } finally {
+    await dataset.release();
+    p.runButton.disabled = false;
+    p.cancelButton.disabled = true;
+    p.progress.hidden = true;
+  }
+}
+
+function cancelled(p: Panel): void {
+  p.say("Cancelled.");
+  p.root.dataset.state = "cancelled";
 }
 
 /** The most epochs any training config of a claim's config trains (0: none trains). */

@@ -13,7 +13,7 @@ import type { Claim } from "../bench/contract.ts";
 import { type ClaimResult, type Results, RESULTS_SCHEMA_VERSION } from "../bench/results.ts";
 import { runClaims } from "../bench/runner.ts";
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
-import { RunSource } from "../store/run_source.ts";
+import { RunSource } from "../bench/run_source.ts";
 import { lookPlan } from "../verdict/plan.ts";
 import { serveDir } from "../cli/serve.ts";
 import { fashionMnistFromBytes, loadFashionMnist } from "../data/fashion_mnist.ts";

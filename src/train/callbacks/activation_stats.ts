@@ -6,13 +6,15 @@ import {
 } from "../../kernels/act_stats.ts";
 import type { GpuTensor } from "../../gpu/tensor.ts";
 import type { Layer } from "../../nn/layer.ts";
-import type { Callback } from "../callback.ts";
-import type { Learner } from "../learner.ts";
+import type { Callback, Learner } from "../learner.ts";
 
 /** Per hooked layer, per training batch: mean, std and the 40-bin |x| histogram over [0, 10]. */
 export interface LayerActivationStats {
+  /** The hooked layer's name. */
   layer: string;
+  /** Mean of the layer's output, one per training batch. */
   means: number[];
+  /** Standard deviation of the layer's output, one per training batch. */
   stds: number[];
   /** [batches, 40] row-major histogram counts. */
   hists: Float32Array;
@@ -24,7 +26,9 @@ export interface LayerActivationStats {
  * hooks the activation layers (post-activation, as nb 11 does); pass a filter for others.
  */
 export class ActivationStatsCallback implements Callback {
+  /** Runs with the default callbacks, before the progress display. */
   readonly order = 0;
+  /** Names the callback in errors. */
   readonly name = "activation-stats";
   /** Filled after each fit: one entry per hooked layer, in model order. */
   stats: LayerActivationStats[] = [];
@@ -33,11 +37,13 @@ export class ActivationStatsCallback implements Callback {
   #hooked: { layer: Layer; out: GpuTensor<"f32"> }[] = [];
   #rows = 0;
 
+  /** `filter` picks the layers to hook (default: ReLU and GeneralReLU layers). */
   constructor(options: { filter?: (layer: Layer) => boolean } = {}) {
     this.#filter = options.filter ??
       ((l) => l.kind === "ReLU" || l.kind === "GeneralRelu");
   }
 
+  /** Hooks the filtered layers, with one stats row per training batch of the fit. */
   async beforeFit(learn: Learner): Promise<void> {
     const gpu = learn.model.gpu;
     this.#kernels ??= await actStatsKernels(gpu);
@@ -52,6 +58,7 @@ export class ActivationStatsCallback implements Callback {
     this.stats = [];
   }
 
+  /** Records the statistics of each hooked output (training batches only; no readback). */
   afterForward(learn: Learner): void {
     if (!learn.training || this.#hooked.length === 0) return;
     if (this.#rows >= this.#hooked[0].out.shape[0]) return;
@@ -62,6 +69,7 @@ export class ActivationStatsCallback implements Callback {
     this.#rows++;
   }
 
+  /** Reads the statistics back once and fills {@link stats}. */
   async cleanupFit(learn: Learner): Promise<void> {
     this.stats = [];
     for (const h of this.#hooked) {

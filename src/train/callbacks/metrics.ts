@@ -1,7 +1,6 @@
 import type { GpuTensor } from "../../gpu/tensor.ts";
-import type { Callback } from "../callback.ts";
 import { CancelFitError } from "../errors.ts";
-import type { Learner } from "../learner.ts";
+import type { Callback, Learner } from "../learner.ts";
 
 /** Loss and accuracy of one part of an epoch. */
 export interface PartMetrics {
@@ -19,7 +18,9 @@ export interface PartMetrics {
 export interface EpochMetrics {
   /** 1-based epoch over all fits of this learner. */
   epoch: number;
+  /** The training part (absent when the epoch had none). */
   train?: PartMetrics;
+  /** The validation part (absent when the epoch had none). */
   valid?: PartMetrics;
 }
 
@@ -31,7 +32,9 @@ export interface EpochMetrics {
  * the fit mid-part on a non-finite batch loss, the part's totals up to there are its record.
  */
 export class MetricsCallback implements Callback {
+  /** Runs before the progress display, which prints what this records. */
   readonly order = 0;
+  /** Names the callback in errors. */
   readonly name = "metrics";
   /** Completed epochs, in order. */
   readonly history: EpochMetrics[] = [];
@@ -46,10 +49,12 @@ export class MetricsCallback implements Callback {
   /** An epoch part began and has no record yet. */
   #partOpen = false;
 
+  /** `onEpoch` is called with each finished epoch. */
   constructor(options: { onEpoch?: (m: EpochMetrics) => void } = {}) {
     this.onEpoch = options.onEpoch;
   }
 
+  /** Sizes the batch-loss log for the fit's training batches. */
   beforeFit(learn: Learner): void {
     const capacity = learn.nEpochs * learn.trainBatches.batchCount;
     if (!this.#log || this.#log.size < capacity) {
@@ -59,6 +64,7 @@ export class MetricsCallback implements Callback {
     this.#logged = 0;
   }
 
+  /** Zeroes the loss kernel's totals and starts the part's clock. */
   beforeEpoch(learn: Learner): void {
     const rec = learn.model.gpu.recorder("metrics reset");
     rec.clear(learn.model.loss.totals);
@@ -72,11 +78,13 @@ export class MetricsCallback implements Callback {
     if (learn.training || !this.#current) this.#current = { epoch: learn.epochsDone + 1 };
   }
 
+  /** Copies the training batch's loss into the log (on the GPU). */
   afterLoss(learn: Learner): void {
     if (!learn.training || !this.#log || this.#logged >= this.#log.size) return;
     learn.rec!.copy(learn.model.loss.batchLoss, this.#log, 4, 4 * this.#logged++);
   }
 
+  /** Reads the part's totals; a non-finite loss marks the run diverged and ends the fit. */
   async afterEpoch(learn: Learner): Promise<void> {
     const part = await this.#recordPart(learn);
     if (!Number.isFinite(part.loss)) {
@@ -87,6 +95,7 @@ export class MetricsCallback implements Callback {
     if (!learn.training) this.#finish(this.#current!);
   }
 
+  /** Records a part the Learner cut short on a non-finite batch loss. */
   async cleanupEpoch(learn: Learner): Promise<void> {
     // The Learner stopped a diverged fit mid-part: what ran of the part is its record.
     if (this.#partOpen && learn.divergedAt) await this.#recordPart(learn);
@@ -115,10 +124,12 @@ export class MetricsCallback implements Callback {
     this.#current = null;
   }
 
+  /** Reads the fit's batch losses into {@link batchLosses}. */
   async afterFit(learn: Learner): Promise<void> {
     await this.#readLosses(learn);
   }
 
+  /** After a cancelled or diverged fit, keeps the losses and the epoch recorded so far. */
   async cleanupFit(learn: Learner): Promise<void> {
     // On a cancelled or diverged fit afterFit did not run: keep the losses recorded so far.
     if (this.#logged > 0) await this.#readLosses(learn);

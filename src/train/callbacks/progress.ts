@@ -1,17 +1,19 @@
-import type { Callback } from "../callback.ts";
-import type { Learner } from "../learner.ts";
+import type { Callback, Learner } from "../learner.ts";
 import type { EpochMetrics } from "./metrics.ts";
 
 /** Where a fit is, for progress displays: what {@link ProgressCallback} reports per batch. */
 export interface BatchProgress {
   /** Training or validation part. */
   training: boolean;
-  /** 1-based epoch of this fit, and the fit's epoch count. */
+  /** 1-based epoch of this fit. */
   epoch: number;
+  /** The fit's epoch count. */
   epochs: number;
-  /** Batches recorded in this part (1-based), batches done by the GPU, and the part's count. */
+  /** Batches recorded in this part (1-based: the batch being recorded). */
   batch: number;
+  /** Batches of this part the GPU has finished (their losses are back). */
   done: number;
+  /** Batches in this part. */
   batches: number;
   /** The latest training batch loss read back (null before the first). */
   loss: number | null;
@@ -36,25 +38,31 @@ export function runFraction(p: BatchProgress): number {
  * display decides how often to draw.
  */
 export class ProgressCallback implements Callback {
+  /** After the metrics callback, as the lesson's ProgressCB. */
   readonly order = 1; // after metrics, as the lesson's ProgressCB
+  /** Names the callback in errors. */
   readonly name = "progress";
   readonly #onBatch: (p: BatchProgress) => void;
   #partStart = 0;
   #fitEpoch0 = 0;
   #loss: number | null = null;
 
+  /** `onBatch` receives the progress after every batch. */
   constructor(onBatch: (p: BatchProgress) => void) {
     this.#onBatch = onBatch;
   }
 
+  /** Notes the epochs done before this fit, so epochs count from 1 per fit. */
   beforeFit(learn: Learner): void {
     this.#fitEpoch0 = learn.epochsDone;
   }
 
+  /** Starts the part's clock. */
   beforeEpoch(): void {
     this.#partStart = performance.now();
   }
 
+  /** Reports where the fit is, from the latest loss the Learner read back. */
   afterBatch(learn: Learner): void {
     const latest = learn.latest;
     if (latest?.training) this.#loss = latest.loss;

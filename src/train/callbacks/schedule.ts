@@ -1,6 +1,5 @@
 import { cosineAnnealingLr, oneCycle } from "../../optim/schedules.ts";
-import type { Callback } from "../callback.ts";
-import type { Learner } from "../learner.ts";
+import type { Callback, Learner } from "../learner.ts";
 
 /** A schedule: the learning rate (and optionally β1) for a step or epoch index. */
 export type Schedule = (index: number) => { lr: number; beta1?: number };
@@ -11,25 +10,31 @@ export type Schedule = (index: number) => { lr: number; beta1?: number };
  * or before every training epoch from `schedule(epoch)` (`per: "epoch"`, EpochSchedCB).
  */
 export class ScheduleCallback implements Callback {
+  /** Runs before the optimizer step reads lr and β1. */
   readonly order = 0;
+  /** Names the callback in errors. */
   readonly name = "schedule";
   readonly #schedule: Schedule;
   readonly #per: "batch" | "epoch";
   #step = 0;
 
+  /** Applies `schedule` per training batch or per training epoch. */
   constructor(schedule: Schedule, options: { per: "batch" | "epoch" }) {
     this.#schedule = schedule;
     this.#per = options.per;
   }
 
+  /** Restarts the step count: each fit runs the schedule from step 0. */
   beforeFit(): void {
     this.#step = 0;
   }
 
+  /** Per-epoch schedules: sets lr (and β1) for the training epoch. */
   beforeEpoch(learn: Learner): void {
     if (this.#per === "epoch" && learn.training) this.#apply(learn, learn.epoch);
   }
 
+  /** Per-batch schedules: sets lr (and β1) for the training batch. */
   beforeBatch(learn: Learner): void {
     if (this.#per === "batch" && learn.training) this.#apply(learn, this.#step++);
   }
@@ -43,8 +48,11 @@ export class ScheduleCallback implements Callback {
 
 /** One optimizer step's hyperparameters. */
 export interface HyperRecord {
+  /** Training steps completed over the learner's life, this one included. */
   step: number;
+  /** The learning rate the step used. */
   lr: number;
+  /** The momentum (β1) the step used. */
   beta1: number;
 }
 
@@ -53,10 +61,14 @@ export interface HyperRecord {
  * scheduler has stepped, i.e. the next step's value; this logs the value actually used).
  */
 export class HyperRecorder implements Callback {
+  /** After the scheduler, so it logs the values the step used. */
   readonly order = 1;
+  /** Names the callback in errors. */
   readonly name = "recorder";
+  /** One record per training step, in order. */
   readonly records: HyperRecord[] = [];
 
+  /** Logs the step's lr and β1. */
   afterStep(learn: Learner): void {
     this.records.push({ step: learn.trainSteps, lr: learn.opt!.lr, beta1: learn.opt!.beta1 });
   }

@@ -10,14 +10,13 @@
 import { z } from "zod";
 import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
-import { type TrainConfig, trainRun } from "../bench/training.ts";
+import { type TrainConfig, trainRun } from "./training.ts";
 import type { BatchProgress } from "../train/callbacks/progress.ts";
-import { type TrainRun, TrainRunSchema } from "../bench/evidence.ts";
-import { trainerCodeIdentity } from "./code_identity.ts";
-import { vulkanDriver } from "./driver.ts";
-import { canonicalJson, type RunKey } from "./run_key.ts";
-import type { RunStore } from "./run_store.ts";
-import { sha256Hex } from "./code_identity.ts";
+import { type TrainRun, TrainRunSchema } from "./evidence.ts";
+import { sha256Hex, trainerCodeIdentity } from "../store/code_identity.ts";
+import { vulkanDriver } from "../store/driver.ts";
+import { canonicalJson, type RunKey } from "../store/run_key.ts";
+import type { RunStore } from "../store/run_store.ts";
 
 /** A run as the store keeps it: finished (trained, possibly diverged) or failed before training. */
 export const RunRecordSchema = z.object({

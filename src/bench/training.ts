@@ -72,14 +72,7 @@ async function trainOnce(
   });
   try {
     await run.fit();
-    const epochs = run.metrics.history.map((m: EpochMetrics) => ({
-      epoch: m.epoch,
-      trainLoss: m.train?.loss ?? null,
-      trainAccuracy: m.train?.accuracy ?? null,
-      validLoss: m.valid?.loss ?? null,
-      validAccuracy: m.valid?.accuracy ?? null,
-      seconds: (m.train?.seconds ?? 0) + (m.valid?.seconds ?? 0),
-    }));
+    const epochs = run.metrics.history.map(epochRecord);
     const { stats, hyper } = run;
     return {
       seed,
@@ -104,6 +97,18 @@ async function trainOnce(
     // Also when a callback throws (an abort): a failed run must not leak GPU memory.
     run.destroy();
   }
+}
+
+/** An epoch as a run records it (null where the part did not run). */
+export function epochRecord(m: EpochMetrics): TrainRun["epochs"][number] {
+  return {
+    epoch: m.epoch,
+    trainLoss: m.train?.loss ?? null,
+    trainAccuracy: m.train?.accuracy ?? null,
+    validLoss: m.valid?.loss ?? null,
+    validAccuracy: m.valid?.accuracy ?? null,
+    seconds: (m.train?.seconds ?? 0) + (m.valid?.seconds ?? 0),
+  };
 }
 
 /** An epoch's log line: its valid accuracy, or why it has none. */

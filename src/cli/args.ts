@@ -25,3 +25,22 @@ export function parseFlags<S extends z.ZodType>(
   }
   return { flags: result.data, positionals: parsed.positionals };
 }
+
+/**
+ * A command without positional arguments: its flags parsed as {@link parseFlags} does, or null
+ * after printing `usage` for `--help` (the schema must have a boolean `help`).
+ */
+export function parseCommandFlags<S extends z.ZodType<{ help: boolean }>>(
+  args: string[],
+  options: ParseArgsConfig["options"],
+  schema: S,
+  usage: string,
+): z.infer<S> | null {
+  const { flags, positionals } = parseFlags(args, options, schema);
+  if (flags.help) {
+    console.log(usage);
+    return null;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  return flags;
+}

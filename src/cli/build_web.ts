@@ -8,8 +8,8 @@
 
 import { z } from "zod";
 import { buildWeb } from "../web/build.ts";
-import { parseFlags } from "./args.ts";
-import { runMain, UsageError } from "./run_main.ts";
+import { parseCommandFlags } from "./args.ts";
+import { runMain } from "./run_main.ts";
 
 const USAGE = `usage: deno task build:web [--out FILE] [--no-minify]`;
 
@@ -20,16 +20,17 @@ const Flags = z.object({
 });
 
 async function main(args: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(args, {
-    out: { type: "string" },
-    "no-minify": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, Flags);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const flags = parseCommandFlags(
+    args,
+    {
+      out: { type: "string" },
+      "no-minify": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    Flags,
+    USAGE,
+  );
+  if (!flags) return 0;
   const started = performance.now();
   const bytes = await buildWeb(flags.out, { minify: !flags["no-minify"] });
   console.log(

@@ -18,9 +18,9 @@ import type { TrainConfig } from "../bench/training.ts";
 import type { CheckSpec } from "../verdict/check.ts";
 import { checkStatement, type Vocabulary } from "../verdict/sentence.ts";
 import { CLAIMS } from "../web/claims.ts";
-import { parseFlags } from "./args.ts";
+import { parseCommandFlags } from "./args.ts";
 import { denoFmt } from "./new_claim.ts";
-import { runMain, UsageError } from "./run_main.ts";
+import { runMain } from "./run_main.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 /** The page, relative to the repository root. */
@@ -314,15 +314,16 @@ const Flags = z.object({
 });
 
 async function main(args: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(args, {
-    check: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, Flags);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const flags = parseCommandFlags(
+    args,
+    {
+      check: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    Flags,
+    USAGE,
+  );
+  if (!flags) return 0;
   const path = new URL(DOC_PATH, ROOT);
   const doc = await Deno.readTextFile(path);
   const fresh = await renderClaimsDoc(doc, { append: !flags.check });

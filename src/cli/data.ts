@@ -10,8 +10,8 @@ import { loadFashionMnist, pixelStats } from "../data/fashion_mnist.ts";
 import { uploadFashionMnist } from "../data/gpu_dataset.ts";
 import { gatheredStats } from "../data/normalized_stats.ts";
 import { getGpu } from "../gpu/device.ts";
-import { parseFlags } from "./args.ts";
-import { runMain, UsageError } from "./run_main.ts";
+import { parseCommandFlags } from "./args.ts";
+import { runMain } from "./run_main.ts";
 
 const USAGE = `usage: deno task data [--data-dir DIR] [--no-download] [--no-gpu] [--json]
 
@@ -28,18 +28,19 @@ const Flags = z.object({
 });
 
 async function main(args: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(args, {
-    "data-dir": { type: "string" },
-    "no-download": { type: "boolean" },
-    "no-gpu": { type: "boolean" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, Flags);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const flags = parseCommandFlags(
+    args,
+    {
+      "data-dir": { type: "string" },
+      "no-download": { type: "boolean" },
+      "no-gpu": { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    Flags,
+    USAGE,
+  );
+  if (!flags) return 0;
   const started = performance.now();
   const data = await loadFashionMnist({
     dataDir: flags["data-dir"],

@@ -10,13 +10,14 @@
 
 import { z } from "zod";
 import { buildRun, type TrainConfig, TrainConfigSchema } from "../bench/run_builder.ts";
+import { epochRecord } from "../bench/training.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
 import { getGpu } from "../gpu/device.ts";
 import type { EpochMetrics } from "../train/callbacks/metrics.ts";
 import { formatEpoch, ProgressCallback } from "../train/callbacks/progress.ts";
-import { parseFlags } from "./args.ts";
+import { parseCommandFlags } from "./args.ts";
 import { ProgressDisplay, stderrSink } from "./progress.ts";
-import { runMain, UsageError } from "./run_main.ts";
+import { runMain } from "./run_main.ts";
 import { useCachedTuning } from "./tuning.ts";
 
 const USAGE = `usage: deno task train [options]
@@ -72,41 +73,34 @@ function configOf(flags: z.infer<typeof Flags>): TrainConfig {
 
 /** The per-epoch JSON line of --json. */
 function epochJson(m: EpochMetrics) {
-  return {
-    epoch: m.epoch,
-    trainLoss: m.train?.loss ?? null,
-    trainAccuracy: m.train?.accuracy ?? null,
-    validLoss: m.valid?.loss ?? null,
-    validAccuracy: m.valid?.accuracy ?? null,
-    seconds: (m.train?.seconds ?? 0) + (m.valid?.seconds ?? 0),
-    imagesPerSecond: m.train?.imagesPerSecond ?? null,
-  };
+  return { ...epochRecord(m), imagesPerSecond: m.train?.imagesPerSecond ?? null };
 }
 
 async function main(args: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(args, {
-    act: { type: "string" },
-    norm: { type: "string" },
-    init: { type: "string" },
-    opt: { type: "string" },
-    lr: { type: "string" },
-    wd: { type: "string" },
-    sched: { type: "string" },
-    bs: { type: "string" },
-    epochs: { type: "string" },
-    seed: { type: "string" },
-    "input-norm": { type: "boolean" },
-    "no-input-norm": { type: "boolean" },
-    "data-dir": { type: "string" },
-    json: { type: "boolean" },
-    quiet: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, Flags);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const flags = parseCommandFlags(
+    args,
+    {
+      act: { type: "string" },
+      norm: { type: "string" },
+      init: { type: "string" },
+      opt: { type: "string" },
+      lr: { type: "string" },
+      wd: { type: "string" },
+      sched: { type: "string" },
+      bs: { type: "string" },
+      epochs: { type: "string" },
+      seed: { type: "string" },
+      "input-norm": { type: "boolean" },
+      "no-input-norm": { type: "boolean" },
+      "data-dir": { type: "string" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    Flags,
+    USAGE,
+  );
+  if (!flags) return 0;
   const started = performance.now();
   const config = configOf(flags);
   const gpu = await getGpu();

@@ -13,6 +13,7 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import code from "./act_stats.wgsl" with { type: "text" };
 import { ScratchBuffers } from "./scratch.ts";
 import { grid2d } from "./gather.ts";
+import { ACT_STATS_CHUNK_PARAMS, ACT_STATS_FINAL_PARAMS } from "./params.ts";
 
 /** Histogram bins: 40 over |x| ∈ [0, 10] (width 0.25). */
 export const ACT_STATS_BINS = 40;
@@ -147,12 +148,20 @@ export function recordActStats(
   const partials = k.scratch.get("partials", G * ACT_STATS_WIDTH); // [G, 42]
   rec.dispatch(
     vec ? k.chunk4 : k.chunk,
-    [k.gpu.uniform(Uint32Array.of(n, G), "act_stats.chunk.params"), x, partials],
+    [
+      k.gpu.uniform(ACT_STATS_CHUNK_PARAMS.pack({ L: n, G }), "act_stats.chunk.params"),
+      x,
+      partials,
+    ],
     grid2d(G, 1),
   );
   rec.dispatch(
     k.finalize,
-    [k.gpu.uniform(Uint32Array.of(L, G, T, row), "act_stats.finalize.params"), partials, out],
+    [
+      k.gpu.uniform(ACT_STATS_FINAL_PARAMS.pack({ L, G, T, row }), "act_stats.finalize.params"),
+      partials,
+      out,
+    ],
     1,
   );
 }

@@ -10,6 +10,7 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import type { GeneralReluOptions } from "../shapes.ts";
 import code from "./activations.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
+import { GENERAL_RELU_PARAMS } from "./params.ts";
 
 export type { GeneralReluOptions };
 
@@ -62,7 +63,10 @@ export function recordGeneralReluForward(
   o: GeneralReluOptions = {},
 ): void {
   checkSizes("generalRelu forward", t.x, { y: t.y });
-  const params = k.gpu.uniform(encodeParams(t.x.size, o), "general_relu.params");
+  const params = k.gpu.uniform(
+    GENERAL_RELU_PARAMS.pack({ count: t.x.size, ...generalReluFields(o) }),
+    "general_relu.params",
+  );
   const vec = t.x.size % 4 === 0;
   rec.dispatch(
     vec ? k.forward4 : k.forward,
@@ -79,7 +83,10 @@ export function recordGeneralReluBackward(
   o: GeneralReluOptions = {},
 ): void {
   checkSizes("generalRelu backward", t.x, { dy: t.dy, dx: t.dx });
-  const params = k.gpu.uniform(encodeParams(t.x.size, o), "general_relu.params");
+  const params = k.gpu.uniform(
+    GENERAL_RELU_PARAMS.pack({ count: t.x.size, ...generalReluFields(o) }),
+    "general_relu.params",
+  );
   const vec = t.x.size % 4 === 0;
   rec.dispatch(
     vec ? k.backward4 : k.backward,
@@ -88,22 +95,14 @@ export function recordGeneralReluBackward(
   );
 }
 
-/** The Params struct of activations.wgsl: count, flags, leak, sub, maxv. */
-function encodeParams(count: number, o: GeneralReluOptions): Uint32Array {
-  const u = new Uint32Array(5);
-  u[0] = count;
-  u.set(encodeGeneralRelu(o), 1);
-  return u;
-}
-
 /**
- * GeneralReLU's settings as four 32-bit words (flags, leak, sub, maxv as f32), the layout of
- * activations.wgsl's Params after `count` and of general_relu_fn.wgsl's Act. Flags: 1 leak,
- * 2 sub, 4 maxv; an unset value is written as 0 (so plain ReLU's backward slope is 0).
+ * GeneralReLU's settings as the fields of activations.wgsl's Params after `count` (and of
+ * general_relu_fn.wgsl's Act): flags 1 leak, 2 sub, 4 maxv; an unset value is 0 (so plain ReLU's
+ * backward slope is 0).
  */
-export function encodeGeneralRelu(o: GeneralReluOptions): Uint32Array {
-  const u = new Uint32Array(4);
-  const f = new Float32Array(u.buffer);
+export function generalReluFields(
+  o: GeneralReluOptions,
+): { flags: number; leak: number; sub: number; maxv: number } {
   let flags = 0;
   for (const [bit, name] of [[1, "leak"], [2, "sub"], [4, "maxv"]] as const) {
     const v = o[name];
@@ -113,11 +112,7 @@ export function encodeGeneralRelu(o: GeneralReluOptions): Uint32Array {
     }
     flags |= bit;
   }
-  u[0] = flags;
-  f[1] = o.leak ?? 0;
-  f[2] = o.sub ?? 0;
-  f[3] = o.maxv ?? 0;
-  return u;
+  return { flags, leak: o.leak ?? 0, sub: o.sub ?? 0, maxv: o.maxv ?? 0 };
 }
 
 function checkSizes(

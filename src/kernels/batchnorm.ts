@@ -20,7 +20,7 @@ import type {
   GeneralReluOptions,
   NormShape,
 } from "../shapes.ts";
-import { encodeGeneralRelu } from "./activations.ts";
+import { generalReluFields } from "./activations.ts";
 import applyCode from "./batchnorm_apply.wgsl" with { type: "text" };
 import backDxCode from "./batchnorm_backward_dx.wgsl" with { type: "text" };
 import backFinalizeCode from "./batchnorm_backward_finalize.wgsl" with { type: "text" };
@@ -30,24 +30,25 @@ import finalizeCode from "./batchnorm_finalize.wgsl" with { type: "text" };
 import statsCode from "./batchnorm_stats.wgsl" with { type: "text" };
 import { type BatchNormTuning, checkTensors, checkTuning, plan } from "./batchnorm_plan.ts";
 import { grid2d } from "./gather.ts";
+import {
+  BATCHNORM_APPLY_PARAMS,
+  BATCHNORM_BACKWARD_DX_PARAMS,
+  BATCHNORM_BACKWARD_FINALIZE_PARAMS,
+  BATCHNORM_BACKWARD_STATS_PARAMS,
+  BATCHNORM_FINALIZE_PARAMS,
+  BATCHNORM_STATS_PARAMS,
+} from "./params.ts";
 import { ScratchBuffers } from "./scratch.ts";
 
 export type { BatchNormOptions, BatchNormTuning, BatchNormVariant, GeneralReluOptions };
 
-/** The Act words of general_relu_fn.wgsl: none (null), or a GeneralReLU with its on-bit (8). */
-function actWords(act: GeneralReluOptions | null): Uint32Array {
-  if (act === null) return new Uint32Array(4);
-  const u = encodeGeneralRelu(act);
-  u[0] |= 8;
-  return u;
-}
-
-/** `head` words followed by the Act words. */
-function withAct(head: number[], act: GeneralReluOptions | null): Uint32Array {
-  const u = new Uint32Array(head.length + 4);
-  u.set(head);
-  u.set(actWords(act), head.length);
-  return u;
+/** The fused Act fields (general_relu_fn.wgsl's Act): none (all 0), or a GeneralReLU and on (8). */
+function actFields(
+  act: GeneralReluOptions | null,
+): Record<"act_flags" | "act_leak" | "act_sub" | "act_maxv", number> {
+  if (act === null) return { act_flags: 0, act_leak: 0, act_sub: 0, act_maxv: 0 };
+  const { flags, leak, sub, maxv } = generalReluFields(act);
+  return { act_flags: flags | 8, act_leak: leak, act_sub: sub, act_maxv: maxv };
 }
 
 /** The compiled BatchNorm2d pipelines for one tuning, with their scratch space. */
@@ -229,19 +230,38 @@ export function recordBatchNormForward(
   if (o.training) {
     // The vec4 kernel counts H·W and M in vec4s.
     const u = vecStats ? 4 : 1;
-    const p = gpu.uniform(Uint32Array.of(s.N, s.C, HW / u, M / u, G), "batchnorm_stats.params");
+    const p = gpu.uniform(
+      BATCHNORM_STATS_PARAMS.pack({ N: s.N, C: s.C, HW: HW / u, M: M / u, G }),
+      "batchnorm_stats.params",
+    );
     rec.dispatch(vecStats ? k.stats4 : k.stats, [p, t.x, partials], [G, s.C]);
   }
-  const fin = new Uint32Array(8);
-  fin.set([s.C, M, G, T, o.training ? 1 : 0, o.variant === "lesson" ? 1 : 0]);
-  new Float32Array(fin.buffer).set([eps, momentum], 6);
+  const fin = BATCHNORM_FINALIZE_PARAMS.pack({
+    C: s.C,
+    M,
+    G,
+    T,
+    training: o.training ? 1 : 0,
+    unbiased: o.variant === "lesson" ? 1 : 0,
+    eps,
+    momentum,
+  });
   rec.dispatch(
     k.finalize,
     [gpu.uniform(fin, "batchnorm_finalize.params"), partials, t.mean, t.rstd, t.runMean, t.runVar],
     Math.ceil(s.C / k.tuning.workgroupSize),
   );
   const vec4s = count % 4 === 0 && HW >= 3;
-  const pa = gpu.uniform(withAct([count, s.C, HW, HW % 4 === 0 ? 1 : 0], act), "batchnorm_apply");
+  const pa = gpu.uniform(
+    BATCHNORM_APPLY_PARAMS.pack({
+      count,
+      C: s.C,
+      HW,
+      aligned: HW % 4 === 0 ? 1 : 0,
+      ...actFields(act),
+    }),
+    "batchnorm_apply",
+  );
   const chan = vecStats && k.tuning.perChannel;
   rec.dispatch(
     chan ? k.applyChan4 : vec4s ? k.apply4 : k.apply,
@@ -294,41 +314,58 @@ export function recordBatchNormBackward(
     dmults: t.dmults,
     dadds: t.dadds,
   });
-  const gpu = k.gpu;
   const partials = k.scratch.get("partials", s.C * G * 2); // [C, G, 2]
   const sums = k.scratch.get("sums", s.C * 2); // [C, 2]
-  const u = vecStats ? 4 : 1; // the vec4 kernel counts H·W and M in vec4s
-  const ps = gpu.uniform(withAct([s.N, s.C, HW / u, M / u, G], act), "batchnorm_bstats.params");
+  const p = backwardParams(k.gpu, s, { M, HW, count, G, vecStats, through }, act);
   rec.dispatch(
     vecStats ? k.backStats4 : k.backStats,
-    [ps, t.x, t.dy, t.mean, partials, t.rstd, t.mults, adds],
+    [p.stats, t.x, t.dy, t.mean, partials, t.rstd, t.mults, adds],
     [G, s.C],
   );
   rec.dispatch(
     k.backFinalize,
-    [
-      gpu.uniform(Uint32Array.of(s.C, G), "batchnorm_backward_finalize.params"),
-      partials,
-      t.rstd,
-      sums,
-      t.dmults,
-      t.dadds,
-    ],
+    [p.finalize, partials, t.rstd, sums, t.dmults, t.dadds],
     Math.ceil(s.C / k.tuning.workgroupSize),
   );
   const vec4s = count % 4 === 0 && HW >= 3;
-  const pd = gpu.uniform(
-    withAct([count, s.C, HW, M, through ? 1 : 0, HW % 4 === 0 ? 1 : 0], act),
-    "batchnorm_dx.params",
-  );
   const chan = vecStats && k.tuning.perChannel;
   rec.dispatch(
     chan ? k.backDxChan4 : vec4s ? k.backDx4 : k.backDx,
-    [pd, t.x, t.dy, t.mean, t.rstd, t.mults, sums, t.dx, adds],
+    [p.dx, t.x, t.dy, t.mean, t.rstd, t.mults, sums, t.dx, adds],
     chan
       ? chanGrid(k, M / 4, s.C)
       : grid2d(vec4s ? count / 4 : count, k.tuning.workgroupSize * k.tuning.perInvocation),
   );
+}
+
+/** The uniforms of the three backward passes (stats, finalize, dx), made in that order. */
+function backwardParams(
+  gpu: Gpu,
+  s: NormShape,
+  p: { M: number; HW: number; count: number; G: number; vecStats: boolean; through: boolean },
+  act: GeneralReluOptions | null,
+): Record<"stats" | "finalize" | "dx", GpuTensor<"u32">> {
+  const { M, HW, count, G } = p;
+  const u = p.vecStats ? 4 : 1; // the vec4 kernel counts H·W and M in vec4s
+  const a = actFields(act);
+  const stats = BATCHNORM_BACKWARD_STATS_PARAMS.pack({
+    N: s.N,
+    C: s.C,
+    HW: HW / u,
+    M: M / u,
+    G,
+    ...a,
+  });
+  const finalize = BATCHNORM_BACKWARD_FINALIZE_PARAMS.pack({ C: s.C, G });
+  const dx = BATCHNORM_BACKWARD_DX_PARAMS.pack({
+    ...{ count, C: s.C, HW, M, through_stats: p.through ? 1 : 0 },
+    ...{ aligned: HW % 4 === 0 ? 1 : 0, ...a },
+  });
+  return {
+    stats: gpu.uniform(stats, "batchnorm_bstats.params"),
+    finalize: gpu.uniform(finalize, "batchnorm_backward_finalize.params"),
+    dx: gpu.uniform(dx, "batchnorm_dx.params"),
+  };
 }
 
 /** Workgroups of the per-channel elementwise kernels: [chunks of m4 vec4s, C]. */

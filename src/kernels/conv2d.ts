@@ -23,10 +23,11 @@
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { conv2dOutSize, type Conv2dShape } from "../shapes.ts";
-import { type Conv2dKernels, quadsFor, u32s } from "./conv2d_kernels.ts";
+import { type Conv2dKernels, quadsFor } from "./conv2d_kernels.ts";
 import { packPlan, recordPack, windows } from "./conv2d_pack.ts";
 import { recordConv2dWeightGradient } from "./conv2d_weight_gradient.ts";
 import { grid2d } from "./gather.ts";
+import { CONV2D_BACKWARD_INPUT_PARAMS, CONV2D_FORWARD_PARAMS } from "./params.ts";
 
 export {
   type ByQuads,
@@ -126,28 +127,16 @@ export function recordConv2dForward(
   for (let pass = 0; pass < plan.passes; pass++) {
     const c0 = pass * plan.per;
     for (const [fb0, count, window] of windows(packed, plan, pass)) {
-      const params = u32s(
-        [
-          N,
-          C,
-          H,
-          W,
-          F,
-          K,
-          S,
-          P,
-          OH,
-          OW,
-          J,
-          c0,
-          Math.min(plan.per, C - c0),
+      const params = k.gpu.uniform(
+        CONV2D_FORWARD_PARAMS.pack({
+          ...{ N, C, H, W, F, K, S, P, OH, OW, J, c0 },
+          CC: Math.min(plan.per, C - c0),
           fb0,
-          plan.BS,
-          pass > 0 ? 1 : 0,
-          plan.per * KK * Q,
-        ],
+          BS: plan.BS,
+          accumulate: pass > 0 ? 1 : 0,
+          bias_at: plan.per * KK * Q,
+        }),
         "conv2d_forward params",
-        k.gpu,
       );
       rec.dispatch((c1 ? k.forwardC1 : k.forward)[Q], [t.x, window, params, t.out], [
         ...grid,
@@ -212,27 +201,16 @@ export function recordConv2dInputGradient(
   for (let pass = 0; pass < plan.passes; pass++) {
     const f0 = pass * plan.per;
     for (const [cb0, count, window] of windows(packed, plan, pass)) {
-      const params = u32s(
-        [
-          N,
-          C,
-          H,
-          W,
-          F,
-          K,
-          S,
-          P,
-          OH,
-          OW,
-          f0,
-          Math.min(plan.per, F - f0),
+      const params = k.gpu.uniform(
+        CONV2D_BACKWARD_INPUT_PARAMS.pack({
+          ...{ N, C, H, W, F, K, S, P, OH, OW, f0 },
+          FC: Math.min(plan.per, F - f0),
           cb0,
-          count,
-          plan.BS,
-          pass > 0 ? 1 : 0,
-        ],
+          NBw: count,
+          BS: plan.BS,
+          accumulate: pass > 0 ? 1 : 0,
+        }),
         "conv2d_backward_input params",
-        k.gpu,
       );
       rec.dispatch(k.backwardInput[Q], [t.dout, window, params, t.dx], [...grid, S * S * count]);
     }

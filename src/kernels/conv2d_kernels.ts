@@ -251,8 +251,3 @@ export function quadsFor(rows: number, max: number): number {
   const q = rows <= 4 ? 1 : rows <= 8 ? 2 : 4;
   return Math.min(q, max);
 }
-
-/** A uniform buffer of u32 launch parameters. */
-export function u32s(values: number[], label: string, gpu: Gpu): GpuTensor<"u32"> {
-  return gpu.uniform(new Uint32Array(values), label);
-}

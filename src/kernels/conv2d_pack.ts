@@ -7,8 +7,9 @@
  */
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
-import { type Conv2dKernels, u32s, WINDOW } from "./conv2d_kernels.ts";
+import { type Conv2dKernels, WINDOW } from "./conv2d_kernels.ts";
 import { grid2d } from "./gather.ts";
+import { CONV2D_PACK_PARAMS } from "./params.ts";
 
 function roundUp(v: number, m: number): number {
   return Math.ceil(v / m) * m;
@@ -63,22 +64,21 @@ export function recordPack(
 ): GpuTensor<"f32"> {
   const total = plan.passes * plan.blocks * plan.BS;
   const packed = k.workspace("packed", total + WINDOW);
-  const params = u32s(
-    [
-      layout.rows,
-      layout.red,
-      plan.per * layout.KK,
-      layout.KK,
-      layout.rowStride,
-      layout.outerStride,
-      plan.Q,
-      plan.blocks,
-      plan.BS,
+  const params = k.gpu.uniform(
+    CONV2D_PACK_PARAMS.pack({
+      rows: layout.rows,
+      red: layout.red,
+      rp: plan.per * layout.KK,
+      KK: layout.KK,
+      row_stride: layout.rowStride,
+      outer_stride: layout.outerStride,
+      Q: plan.Q,
+      NB: plan.blocks,
+      BS: plan.BS,
       total,
-      t.b !== null ? 1 : 0,
-    ],
+      has_bias: t.b !== null ? 1 : 0,
+    }),
     "conv2d_pack params",
-    k.gpu,
   );
   rec.dispatch(k.pack, [t.w, t.b ?? t.w, params, packed], grid2d(total, k.tuning.auxWg));
   return packed;

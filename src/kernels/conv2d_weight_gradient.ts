@@ -8,8 +8,13 @@
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { conv2dOutSize, type Conv2dShape } from "../shapes.ts";
-import { type Conv2dKernels, type Conv2dTuning, quadsFor, u32s } from "./conv2d_kernels.ts";
+import { type Conv2dKernels, type Conv2dTuning, quadsFor } from "./conv2d_kernels.ts";
 import { grid2d } from "./gather.ts";
+import {
+  CONV2D_BACKWARD_WEIGHT_PARAMS,
+  CONV2D_PACK_DOUT_PARAMS,
+  CONV2D_REDUCE_PARAMS,
+} from "./params.ts";
 
 /** Weight-gradient work split: one invocation per (chunk, filter block, column block). */
 export interface WeightPlan {
@@ -68,10 +73,12 @@ export function recordConv2dWeightGradient(
   const plan = weightPlan({ R1: R + 1, F, J }, k.tuning);
   const c1 = C === 1 && K === 3 && S === 2 && P === 1 && W % 4 === 0 && plan.JC % 2 === 0 &&
     !options.generic;
-  const params = u32s(
-    [N, C, H, W, F, K, S, P, OH, OW, J, plan.JC, plan.Z, plan.NB, plan.XB],
+  const params = k.gpu.uniform(
+    CONV2D_BACKWARD_WEIGHT_PARAMS.pack({
+      ...{ N, C, H, W, F, K, S, P, OH, OW, J },
+      ...{ JC: plan.JC, Z: plan.Z, NB: plan.NB, XB: plan.XB },
+    }),
     "conv2d_backward_weight params",
-    k.gpu,
   );
   const part = k.workspace("partials", Math.ceil((plan.Z * F * (R + 1)) / 4));
   if (c1) {
@@ -84,7 +91,10 @@ export function recordConv2dWeightGradient(
     // dout as [J, NB·Q] vec4 over 4 filters: one vec4 load per 4 filters in the GEMM.
     const row = plan.NB * plan.Q;
     const dt = k.workspace("packed", J * row);
-    const packParams = u32s([F, OH * OW, row, J * row], "conv2d_pack_dout params", k.gpu);
+    const packParams = k.gpu.uniform(
+      CONV2D_PACK_DOUT_PARAMS.pack({ F, OHW: OH * OW, row, total: J * row }),
+      "conv2d_pack_dout params",
+    );
     rec.dispatch(k.packDout, [t.dout, packParams, dt], grid2d(J * row, k.tuning.auxWg));
     rec.dispatch(
       k.backwardWeight[plan.Q],
@@ -92,7 +102,10 @@ export function recordConv2dWeightGradient(
       grid2d(plan.Z * plan.NB * plan.XB, k.tuning.dwWg),
     );
   }
-  const reduceParams = u32s([F, R, plan.Z, t.db !== null ? 1 : 0], "conv2d_reduce params", k.gpu);
+  const reduceParams = k.gpu.uniform(
+    CONV2D_REDUCE_PARAMS.pack({ F, R, Z: plan.Z, has_db: t.db !== null ? 1 : 0 }),
+    "conv2d_reduce params",
+  );
   // Without db another buffer fills its binding, never written: not dw, since WebGPU forbids two
   // overlapping writable bindings in one dispatch (Dawn rejects it; wgpu does not check).
   rec.dispatch(

@@ -13,6 +13,11 @@ import { ScratchBuffers } from "./scratch.ts";
 import reduceCode from "./cross_entropy_reduce.wgsl" with { type: "text" };
 import rowsCode from "./cross_entropy_rows.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
+import {
+  CROSS_ENTROPY_REDUCE_PARAMS,
+  CROSS_ENTROPY_ROWS_PARAMS,
+  F32_QUIET_NAN_BITS,
+} from "./params.ts";
 
 /** Override constants of the cross_entropy*.wgsl kernels. */
 export interface CrossEntropyTuning {
@@ -117,13 +122,18 @@ export function recordSoftmaxCrossEntropy(
   // Absent outputs bind a placeholder the kernels never write (flags off).
   const dlogits = t.dlogits ?? k.scratch.get("placeholder", 1);
   const batchLoss = t.batchLoss ?? k.scratch.get("placeholder", 1);
-  const pr = Uint32Array.of(s.N, s.K, t.dlogits ? 1 : 0, 0x7fc00000);
+  const pr = CROSS_ENTROPY_ROWS_PARAMS.pack({
+    N: s.N,
+    K: s.K,
+    flags: t.dlogits ? 1 : 0,
+    nan_bits: F32_QUIET_NAN_BITS,
+  });
   rec.dispatch(
     k.rows,
     [k.gpu.uniform(pr, "cross_entropy_rows.params"), t.logits, t.labels, dlogits, partials],
     grid2d(s.N, k.tuning.workgroupSize),
   );
-  const pd = Uint32Array.of(s.N, t.batchLoss ? 1 : 0);
+  const pd = CROSS_ENTROPY_REDUCE_PARAMS.pack({ N: s.N, flags: t.batchLoss ? 1 : 0 });
   rec.dispatch(
     k.reduce,
     [k.gpu.uniform(pd, "cross_entropy_reduce.params"), partials, batchLoss, t.totals],

@@ -4,11 +4,12 @@ import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { GatherParams } from "../shapes.ts";
 import code from "./gather.wgsl" with { type: "text" };
+import { GATHER_PARAMS } from "./params.ts";
 
 export type { GatherParams };
 
 /** Bytes of the `Params` uniform struct in gather.wgsl. */
-export const GATHER_PARAMS_BYTES = 20;
+export const GATHER_PARAMS_BYTES: number = GATHER_PARAMS.size;
 
 /** The buffers a gather reads and writes; shapes in the comments are the WGSL's. */
 export interface GatherBuffers {
@@ -33,15 +34,14 @@ export function gatherKernel(gpu: Gpu, workgroupSize = 256): Promise<Kernel> {
 
 /** The Params struct of gather.wgsl as bytes, for `words` 32-bit words per image. */
 export function encodeGatherParams(p: GatherParams, words: number): Uint8Array {
-  const bytes = new ArrayBuffer(GATHER_PARAMS_BYTES);
-  const u = new Uint32Array(bytes);
-  const f = new Float32Array(bytes);
-  u[0] = p.start;
-  u[1] = p.count;
-  u[2] = words;
-  f[3] = p.mean;
-  f[4] = p.std;
-  return new Uint8Array(bytes);
+  const u = GATHER_PARAMS.pack({
+    start: p.start,
+    count: p.count,
+    words,
+    mean: p.mean,
+    std_dev: p.std,
+  });
+  return new Uint8Array(u.buffer);
 }
 
 /** Records one gather of `count` images into `b.x` / `b.y` (params must already hold `count`). */

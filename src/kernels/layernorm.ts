@@ -12,6 +12,11 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import type { NormShape } from "../shapes.ts";
 import { ScratchBuffers } from "./scratch.ts";
 import { grid2d } from "./gather.ts";
+import {
+  LAYERNORM_BACKWARD_PARAMS,
+  LAYERNORM_FORWARD_PARAMS,
+  LAYERNORM_REDUCE_PARAMS,
+} from "./params.ts";
 import backwardCode from "./layernorm_backward.wgsl" with { type: "text" };
 import reduceCode from "./layernorm_backward_reduce.wgsl" with { type: "text" };
 import forwardCode from "./layernorm_forward.wgsl" with { type: "text" };
@@ -118,9 +123,7 @@ export function recordLayerNormForward(
     mean: t.mean,
     rstd: t.rstd,
   });
-  const p = new Uint32Array(3);
-  p.set([s.N, D]);
-  new Float32Array(p.buffer)[2] = eps;
+  const p = LAYERNORM_FORWARD_PARAMS.pack({ N: s.N, D, eps });
   rec.dispatch(
     D % 4 === 0 ? k.forward4 : k.forward,
     [k.gpu.uniform(p, "layernorm_forward.params"), t.x, t.mult, t.add, t.y, t.mean, t.rstd],
@@ -163,7 +166,7 @@ export function recordLayerNormBackward(
   rec.dispatch(
     D % 4 === 0 ? k.backward4 : k.backward,
     [
-      k.gpu.uniform(Uint32Array.of(s.N, D), "layernorm_backward.params"),
+      k.gpu.uniform(LAYERNORM_BACKWARD_PARAMS.pack({ N: s.N, D }), "layernorm_backward.params"),
       t.x,
       t.dy,
       t.mult,
@@ -176,7 +179,12 @@ export function recordLayerNormBackward(
   );
   rec.dispatch(
     k.reduce,
-    [k.gpu.uniform(Uint32Array.of(s.N), "layernorm_reduce.params"), partials, t.dmult, t.dadd],
+    [
+      k.gpu.uniform(LAYERNORM_REDUCE_PARAMS.pack({ N: s.N }), "layernorm_reduce.params"),
+      partials,
+      t.dmult,
+      t.dadd,
+    ],
     1,
   );
 }

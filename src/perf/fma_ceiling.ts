@@ -1,5 +1,5 @@
 import type { Gpu } from "../gpu/device.ts";
-import { fmaPeakFlops, fmaPeakKernel, recordFmaPeak } from "../kernels/fma_peak.ts";
+import { fmaPeakFlops, fmaPeakKernel, recordFmaPeak } from "./probes/fma_peak.ts";
 import { bestProbeRate } from "./probe_rate.ts";
 
 /**

@@ -6,7 +6,7 @@ import {
   loadCostTable,
   type LoadCostVariant,
   recordLoadCost,
-} from "../kernels/load_cost.ts";
+} from "./probes/load_cost.ts";
 import { bestProbeRate } from "./probe_rate.ts";
 
 /** One measured load rate of the `load_cost` probe. */

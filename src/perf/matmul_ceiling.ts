@@ -1,5 +1,5 @@
 import type { Gpu } from "../gpu/device.ts";
-import { matmulKernels, recordMatmul } from "../kernels/matmul.ts";
+import { matmulKernels, recordMatmul } from "./probes/matmul.ts";
 
 /**
  * GFLOP/s of the project's best matmul on this adapter (1024³, aligned vec4 path, the best of

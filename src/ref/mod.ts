@@ -12,20 +12,14 @@ export { generalReluBackwardRef, generalReluForwardRef } from "./activations.ts"
 export { batchNormBackwardRef, batchNormForwardRef, type RunningStats } from "./batchnorm.ts";
 export { conv2dBackwardRef, conv2dForwardRef } from "./conv2d.ts";
 export { softmaxCrossEntropyRef } from "./cross_entropy.ts";
-export { fmaPeakRef } from "./fma_peak.ts";
 export { gatherRef } from "./gather.ts";
 export { layerNormBackwardRef, layerNormForwardRef } from "./layernorm.ts";
 export { linearBackwardRef, linearForwardRef } from "./linear.ts";
-export { loadCostRef } from "./load_cost.ts";
-export { matmulRef } from "./matmul.ts";
 export { HeavyBallRef, OptimizerRef } from "./optim.ts";
 export type {
   BatchNormOptions,
   BatchNormVariant,
-  FmaPeakShape,
   GatherParams,
   GeneralReluOptions,
-  LoadCostShape,
-  MatmulShape,
   OptimizerSpec,
 } from "../shapes.ts";

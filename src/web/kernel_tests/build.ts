@@ -18,7 +18,7 @@ import { kernelTestPage } from "./runner.ts";
 const ROOT = new URL("../../../", import.meta.url);
 
 /** Directories (repo-relative) whose `*_test.ts` files run in the page. */
-export const KERNEL_TEST_DIRS = ["src/ref", "src/kernels", "src/nn"];
+export const KERNEL_TEST_DIRS = ["src/ref", "src/kernels", "src/nn", "src/perf/probes"];
 
 /** The bundle's file name inside the output directory. */
 export const KERNEL_TEST_BUNDLE = "kernel-tests.js";

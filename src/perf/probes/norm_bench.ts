@@ -1,36 +1,36 @@
 /**
  * Timings of the elementwise / normalisation / loss kernels at the lesson's shapes (batch 1024):
- * `deno run -A src/kernels/norm_bench.ts [reps]`. Each op is recorded `reps` times into one
+ * `deno run -A src/perf/probes/norm_bench.ts [reps]`. Each op is recorded `reps` times into one
  * submit and timed to `gpu.sync()`, so the ~11 ms readback / submit overhead is amortised; the
  * minimum over five rounds is reported (other processes share a CPU adapter's cores).
  *
  * @module
  */
-import { getGpu, type Gpu } from "../gpu/device.ts";
-import type { Recorder } from "../gpu/recorder.ts";
-import type { GpuTensor } from "../gpu/tensor.ts";
-import type { NormShape } from "../shapes.ts";
-import { Rng } from "../util/rng.ts";
+import { getGpu, type Gpu } from "../../gpu/device.ts";
+import type { Recorder } from "../../gpu/recorder.ts";
+import type { GpuTensor } from "../../gpu/tensor.ts";
+import type { NormShape } from "../../shapes.ts";
+import { Rng } from "../../util/rng.ts";
 import {
   type GeneralReluKernels,
   generalReluKernels,
   recordGeneralReluBackward,
   recordGeneralReluForward,
-} from "./activations.ts";
+} from "../../kernels/activations.ts";
 import {
   type BatchNormKernels,
   batchNormKernels,
   type BatchNormTuning,
   recordBatchNormBackward,
   recordBatchNormForward,
-} from "./batchnorm.ts";
-import { crossEntropyKernels, recordSoftmaxCrossEntropy } from "./cross_entropy.ts";
+} from "../../kernels/batchnorm.ts";
+import { crossEntropyKernels, recordSoftmaxCrossEntropy } from "../../kernels/cross_entropy.ts";
 import {
   type LayerNormKernels,
   layerNormKernels,
   recordLayerNormBackward,
   recordLayerNormForward,
-} from "./layernorm.ts";
+} from "../../kernels/layernorm.ts";
 
 /** The four normalised activations of the lesson's CNN at batch 1024. */
 const LESSON_SHAPES = [

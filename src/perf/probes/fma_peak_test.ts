@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { assertClose } from "../../tests/assert_close.ts";
-import { noGpu, testGpu } from "../../tests/gpu.ts";
-import { fmaPeakRef } from "../ref/fma_peak.ts";
+import { assertClose } from "../../../tests/assert_close.ts";
+import { noGpu, testGpu } from "../../../tests/gpu.ts";
+import { fmaPeakRef } from "./ref/fma_peak.ts";
 import { fmaPeakFlops, fmaPeakKernel, recordFmaPeak } from "./fma_peak.ts";
 
 // Tolerance: every lane value stays ≤ 4.4 in magnitude, so a round adds at most two f32

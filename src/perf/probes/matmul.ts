@@ -1,11 +1,11 @@
-import type { Gpu } from "../gpu/device.ts";
-import type { Kernel } from "../gpu/pipelines.ts";
-import type { Recorder } from "../gpu/recorder.ts";
-import type { GpuTensor } from "../gpu/tensor.ts";
-import { grid2d } from "./gather.ts";
+import type { Gpu } from "../../gpu/device.ts";
+import type { Kernel } from "../../gpu/pipelines.ts";
+import type { Recorder } from "../../gpu/recorder.ts";
+import type { GpuTensor } from "../../gpu/tensor.ts";
+import { grid2d } from "../../kernels/gather.ts";
 import code from "./matmul.wgsl" with { type: "text" };
 import codeVec4 from "./matmul_vec4.wgsl" with { type: "text" };
-import type { MatmulShape } from "../shapes.ts";
+import type { MatmulShape } from "./shapes.ts";
 
 export type { MatmulShape };
 

@@ -1,7 +1,7 @@
-import { assertClose } from "../../tests/assert_close.ts";
-import { noGpu, testGpu } from "../../tests/gpu.ts";
-import { matmulRef } from "../ref/matmul.ts";
-import { Rng } from "../util/rng.ts";
+import { assertClose } from "../../../tests/assert_close.ts";
+import { noGpu, testGpu } from "../../../tests/gpu.ts";
+import { matmulRef } from "./ref/matmul.ts";
+import { Rng } from "../../util/rng.ts";
 import { matmulKernels, recordMatmul } from "./matmul.ts";
 
 Deno.test({

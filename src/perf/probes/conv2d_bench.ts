@@ -1,6 +1,7 @@
 /**
  * Throughput of the conv kernels on the lesson model's layers at N = 1024:
- * `deno bench -A src/kernels/conv2d_bench.ts` (compare tunings with CONV2D_TUNING='{"cols":4}').
+ * `deno bench -A src/perf/probes/conv2d_bench.ts` (compare tunings with
+ * CONV2D_TUNING='{"cols":4}').
  *
  * Each bench iteration records REPS launches of one kernel (pack and reduce passes included),
  * submits once and waits once. Before the table, a console line per case gives GFLOP/s from the
@@ -10,19 +11,19 @@
  *
  * @module
  */
-import { getGpu, type Gpu } from "../gpu/device.ts";
-import { NoAdapterError } from "../gpu/errors.ts";
-import type { Recorder } from "../gpu/recorder.ts";
-import type { GpuTensor } from "../gpu/tensor.ts";
-import { conv2dOutSize, type Conv2dShape } from "../shapes.ts";
-import { Rng } from "../util/rng.ts";
+import { getGpu, type Gpu } from "../../gpu/device.ts";
+import { NoAdapterError } from "../../gpu/errors.ts";
+import type { Recorder } from "../../gpu/recorder.ts";
+import type { GpuTensor } from "../../gpu/tensor.ts";
+import { conv2dOutSize, type Conv2dShape } from "../../shapes.ts";
+import { Rng } from "../../util/rng.ts";
 import {
   type Conv2dKernels,
   conv2dKernels,
   recordConv2dForward,
   recordConv2dInputGradient,
   recordConv2dWeightGradient,
-} from "./conv2d.ts";
+} from "../../kernels/conv2d.ts";
 
 const N = 1024;
 const REPS = 8;

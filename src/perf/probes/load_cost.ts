@@ -6,13 +6,13 @@
  *
  * @module
  */
-import type { Gpu } from "../gpu/device.ts";
-import type { Kernel } from "../gpu/pipelines.ts";
-import type { Recorder } from "../gpu/recorder.ts";
-import type { GpuTensor } from "../gpu/tensor.ts";
-import { grid2d } from "./gather.ts";
+import type { Gpu } from "../../gpu/device.ts";
+import type { Kernel } from "../../gpu/pipelines.ts";
+import type { Recorder } from "../../gpu/recorder.ts";
+import type { GpuTensor } from "../../gpu/tensor.ts";
+import { grid2d } from "../../kernels/gather.ts";
 import code from "./load_cost.wgsl" with { type: "text" };
-import { LOAD_COST_SLOTS, type LoadCostShape } from "../shapes.ts";
+import { LOAD_COST_SLOTS, type LoadCostShape } from "./shapes.ts";
 
 export { LOAD_COST_SLOTS, type LoadCostShape };
 

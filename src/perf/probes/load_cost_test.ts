@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { noGpu, testGpu } from "../../tests/gpu.ts";
-import { loadCostRef } from "../ref/load_cost.ts";
-import { Rng } from "../util/rng.ts";
+import { noGpu, testGpu } from "../../../tests/gpu.ts";
+import { loadCostRef } from "./ref/load_cost.ts";
+import { Rng } from "../../util/rng.ts";
 import {
   LOAD_COST_SLOTS,
   loadCostFloats,

@@ -13,7 +13,7 @@
 import type { Gpu } from "../gpu/device.ts";
 import { defaultTuning } from "../nn/kernels.ts";
 import { verdictOf } from "../verdict/judge.ts";
-import type { LookPlan } from "../verdict/plan.ts";
+import { describePlan, type LookPlan } from "../verdict/plan.ts";
 import { judgeLook, resultOf } from "./claim_result.ts";
 import { type ClaimState, neededConfigs, prepareClaim, seedRange } from "./claim_state.ts";
 import type { Claim, RunMode } from "./contract.ts";
@@ -155,7 +155,7 @@ export async function runClaims(
     await runs.ensure(states, () => [1], o.log);
     missing.push(...runs.missing);
   } else {
-    o.log(`plan: looks at ${o.plan.looks.join(" → ")} seeds, α ${o.plan.alphaPerLook} per look`);
+    o.log(`plan: ${describePlan(o.plan)}`);
     for (const n of o.plan.looks) {
       const open = states.filter((s) => !s.done && !s.error);
       if (open.length === 0) break;

@@ -112,11 +112,12 @@ async function runWithStore(
     train: !flags["no-train"],
   });
   const driver = await vulkanDriver();
-  log(
-    flags.quick
-      ? "quick mode: seed 1 of every config, compared with the baseline's seed-1 runs; no verdicts"
-      : `plan: ${describePlan(plan)}`,
-  );
+  // Full mode: the runner prints the plan.
+  if (flags.quick) {
+    log(
+      "quick mode: seed 1 of every config, compared with the baseline's seed-1 runs; no verdicts",
+    );
+  }
   log(`run store: ${o.storeDir}${flags.fresh ? " (--fresh: every run trained again)" : ""}`);
   let datasetInfo: unknown = null;
   let results: Results;

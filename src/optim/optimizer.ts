@@ -13,6 +13,7 @@
  * @module
  */
 
+import { paramBlock } from "../kernels/param_block.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
@@ -73,8 +74,24 @@ const STATE_COUNT: Record<OptimizerSpec["kind"], number> = {
   adamw: 2,
 };
 
+/** The `Hyper` uniform struct of optimizer.wgsl, declared once (its test parses the WGSL). */
+export const OPTIMIZER_HYPER_PARAMS = paramBlock("Hyper", [
+  ["n4", "u32"],
+  ["first", "u32"],
+  ["lr", "f32"],
+  ["lr_wd", "f32"],
+  ["beta1", "f32"],
+  ["one_minus_beta1", "f32"],
+  ["beta2", "f32"],
+  ["one_minus_beta2", "f32"],
+  ["eps", "f32"],
+  ["step_size", "f32"],
+  ["bc2", "f32"],
+  ["pad", "f32"],
+]);
+
 /** Bytes of the `Hyper` uniform struct in optimizer.wgsl (12 words). */
-export const OPTIMIZER_HYPER_BYTES = 48;
+export const OPTIMIZER_HYPER_BYTES: number = OPTIMIZER_HYPER_PARAMS.size;
 
 /**
  * Checks `spec` and fills in the defaults; throws a RangeError naming the offending field
@@ -128,23 +145,24 @@ export function encodeOptimizerHyper(
   o: { t: number; n4: number; out?: ArrayBuffer },
 ): ArrayBuffer {
   const out = o.out ?? new ArrayBuffer(OPTIMIZER_HYPER_BYTES);
-  const u = new Uint32Array(out, 0, OPTIMIZER_HYPER_BYTES / 4);
-  const f = new Float32Array(out, 0, OPTIMIZER_HYPER_BYTES / 4);
   const adam = h.kind === "adam" || h.kind === "adamw";
   const bc1 = adam ? 1 - h.beta1 ** o.t : 1;
   const bc2 = adam ? 1 - h.beta2 ** o.t : 1;
-  u[0] = o.n4;
-  u[1] = o.t === 1 ? 1 : 0;
-  f[2] = h.lr;
-  f[3] = h.lr * h.wd;
-  f[4] = h.beta1;
-  f[5] = 1 - h.beta1;
-  f[6] = h.beta2;
-  f[7] = 1 - h.beta2;
-  f[8] = h.eps;
-  f[9] = h.lr / bc1;
-  f[10] = h.kind === "adamw" ? 1 / Math.sqrt(bc2) : 1 / bc2;
-  f[11] = 0;
+  const words = OPTIMIZER_HYPER_PARAMS.pack({
+    n4: o.n4,
+    first: o.t === 1 ? 1 : 0,
+    lr: h.lr,
+    lr_wd: h.lr * h.wd,
+    beta1: h.beta1,
+    one_minus_beta1: 1 - h.beta1,
+    beta2: h.beta2,
+    one_minus_beta2: 1 - h.beta2,
+    eps: h.eps,
+    step_size: h.lr / bc1,
+    bc2: h.kind === "adamw" ? 1 / Math.sqrt(bc2) : 1 / bc2,
+    pad: 0,
+  });
+  new Uint32Array(out, 0, words.length).set(words);
   return out;
 }
 

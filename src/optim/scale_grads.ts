@@ -6,12 +6,16 @@
  * @module
  */
 
+import { paramBlock } from "../kernels/param_block.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { grid2d } from "../kernels/gather.ts";
 import code from "./scale_grads.wgsl" with { type: "text" };
+
+/** The `Params` uniform struct of scale_grads.wgsl, declared once (its test parses the WGSL). */
+export const SCALE_GRADS_PARAMS = paramBlock("Params", [["n4", "u32"], ["factor", "f32"]]);
 
 /** The compiled scale kernel and the device its parameter uniforms come from. */
 export interface ScaleGradsKernel {
@@ -53,9 +57,6 @@ export function recordScaleGrads(
     );
   }
   const n4 = grads.size / 4;
-  const bytes = new ArrayBuffer(8);
-  new Uint32Array(bytes, 0, 1)[0] = n4;
-  new Float32Array(bytes, 4, 1)[0] = factor;
-  const params = k.gpu.uniform(new Uint8Array(bytes), "scale_grads.params");
+  const params = k.gpu.uniform(SCALE_GRADS_PARAMS.pack({ n4, factor }), "scale_grads.params");
   rec.dispatch(k.kernel, [params, grads], grid2d(n4, k.kernel.spec.constants!.WG));
 }

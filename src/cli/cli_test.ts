@@ -16,17 +16,7 @@ import { describeFailure, EXIT, UsageError } from "./run_main.ts";
 import { readResults, writeResults } from "../bench/results.ts";
 import { RunStoreError } from "../store/run_store.ts";
 import { noGpu } from "../../tests/gpu.ts";
-import { locateFashionMnist } from "../data/locate.ts";
-
-/** Whether the real dataset is on this machine (the resume test trains on it). */
-async function hasDataset(): Promise<boolean> {
-  try {
-    await locateFashionMnist({ download: false });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasDataset } from "../../tests/dataset.ts";
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -17,22 +17,12 @@ import { parseHTML } from "linkedom";
 import { type Run, runDeno, show } from "../../tests/subprocess.ts";
 import { noGpu } from "../../tests/gpu.ts";
 import { readResults, type Results } from "../bench/results.ts";
-import { locateFashionMnist } from "../data/locate.ts";
+import { hasDataset } from "../../tests/dataset.ts";
 import { fileStem } from "./new_claim.ts";
 
 const REPO = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const ID = "e2e-new-claim";
 const STEM = fileStem(ID);
-
-/** Whether the real dataset is on this machine (the claim trains on it). */
-async function hasDataset(): Promise<boolean> {
-  try {
-    await locateFashionMnist({ download: false });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Copies the working tree's files (tracked, and untracked but not ignored) into `dest`. */
 async function copyWorkingTree(dest: string): Promise<void> {

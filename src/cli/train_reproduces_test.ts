@@ -9,16 +9,7 @@ import { noGpu, testGpu } from "../../tests/gpu.ts";
 import { REPO, runDeno, show } from "../../tests/subprocess.ts";
 import { type TrainConfig, TrainConfigSchema, trainRun } from "../bench/training.ts";
 import { loadFashionMnistToGpu } from "../data/gpu_dataset.ts";
-import { locateFashionMnist } from "../data/locate.ts";
-
-async function hasDataset(): Promise<boolean> {
-  try {
-    await locateFashionMnist({ download: false });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasDataset } from "../../tests/dataset.ts";
 
 /** The `deno task train` flags that describe `c` (every field that shapes the numbers). */
 function trainFlags(c: TrainConfig, seed: number): string[] {

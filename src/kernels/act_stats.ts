@@ -6,14 +6,17 @@
  *
  * @module
  */
+import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
-import code from "./act_stats.wgsl" with { type: "text" };
+import actStatsWgsl from "./act_stats.wgsl" with { type: "text" };
 import { ScratchBuffers } from "./scratch.ts";
 import { grid2d } from "./gather.ts";
 import { ACT_STATS_CHUNK_PARAMS, ACT_STATS_FINAL_PARAMS } from "./params.ts";
+
+const code = withIncludes(actStatsWgsl);
 
 /** Histogram bins: 40 over |x| ∈ [0, 10] (width 0.25). */
 export const ACT_STATS_BINS = 40;

@@ -45,39 +45,10 @@ struct FinalParams {
 @group(0) @binding(1) var<storage, read> partials_in: array<f32>; // [G, 42]
 @group(0) @binding(2) var<storage, read_write> out: array<f32>; // [rows, 42]
 
-var<workgroup> part: array<vec3<f32>, WG>; // (count, mean, M2) per invocation, then per subtree
 var<workgroup> hist: array<atomic<u32>, BINS>; // zero-initialised per workgroup by WGSL
 
-/** Merges two (count, mean, M2) summaries (Chan, Golub & LeVeque); empty ones are identities. */
-fn chan(a: vec3<f32>, b: vec3<f32>) -> vec3<f32> {
-  if (b.x == 0.0) {
-    return a;
-  }
-  if (a.x == 0.0) {
-    return b;
-  }
-  let n = a.x + b.x;
-  let d = b.y - a.y;
-  let fb = b.x / n;
-  return vec3<f32>(n, a.y + d * fb, a.z + b.z + d * d * a.x * fb);
-}
-
-/** The workgroup's merged summary in a fixed tree; ends with a barrier (orders the atomics too). */
-fn merge(j: u32, mine: vec3<f32>) -> vec3<f32> {
-  part[j] = mine;
-  workgroupBarrier();
-  for (var s = 1u; s < WG; s *= FAN) {
-    if (j % (s * FAN) == 0u) {
-      var a = part[j];
-      for (var q = 1u; q < FAN && j + q * s < WG; q++) {
-        a = chan(a, part[j + q * s]);
-      }
-      part[j] = a;
-    }
-    workgroupBarrier();
-  }
-  return part[0];
-}
+// The merge ends with a barrier, which also orders the bin atomics before they are read.
+// #include "moments_merge.wgsl"
 
 /** histc's bin of v, or BINS when dropped. Compares |v|'s bits: NaN and inf are dropped safely. */
 fn bin_of(v: f32) -> u32 {
@@ -152,7 +123,7 @@ fn chunk(
     let d = x[i] - m;
     m2 += d * d;
   }
-  write_chunk(j, g, merge(j, vec3<f32>(f32(count), m, m2)));
+  write_chunk(j, g, tree_reduce(j, vec3<f32>(f32(count), m, m2)));
 }
 
 @compute @workgroup_size(WG)
@@ -186,7 +157,7 @@ fn chunk4(
     let d = x4[i] - m;
     m2 += d * d;
   }
-  write_chunk(j, g, merge(j, vec3<f32>(f32(count), m, m2.x + m2.y + m2.z + m2.w)));
+  write_chunk(j, g, tree_reduce(j, vec3<f32>(f32(count), m, m2.x + m2.y + m2.z + m2.w)));
 }
 
 @compute @workgroup_size(WG)
@@ -200,7 +171,7 @@ fn finalize(@builtin(local_invocation_index) j: u32) {
     let n = f32(min(fp.T, fp.L - g * fp.T));
     acc = chan(acc, vec3<f32>(n, partials_in[g * WIDTH], partials_in[g * WIDTH + 1u]));
   }
-  let total = merge(j, acc);
+  let total = tree_reduce(j, acc);
   if (j == 0u) {
     out[o] = total.y;
     out[o + 1u] = sqrt(total.z / f32(fp.L - 1u));

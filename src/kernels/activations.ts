@@ -3,14 +3,17 @@
  *
  * @module
  */
+import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { GeneralReluOptions } from "../shapes.ts";
-import code from "./activations.wgsl" with { type: "text" };
+import activationsWgsl from "./activations.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
 import { GENERAL_RELU_PARAMS } from "./params.ts";
+
+const code = withIncludes(activationsWgsl);
 
 export type { GeneralReluOptions };
 

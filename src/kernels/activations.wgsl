@@ -10,13 +10,9 @@
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 4; // elements per invocation
 
-const HAS_LEAK: u32 = 1u;
-const HAS_SUB: u32 = 2u;
-const HAS_MAXV: u32 = 4u;
-
 struct Params {
   count: u32, // elements in x (= y = dy = dx)
-  flags: u32, // HAS_LEAK | HAS_SUB | HAS_MAXV
+  flags: u32, // ACT_LEAK | ACT_SUB | ACT_MAXV (general_relu_fn.wgsl)
   leak: f32, // slope for x < 0 (0 when off)
   sub: f32, // subtracted after the (leaky) ReLU (0 when off)
   maxv: f32, // upper clamp (unused when off)
@@ -31,27 +27,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> out4: array<vec4<f32>>; // [count / 4]
 @group(0) @binding(3) var<storage, read> dy4: array<vec4<f32>>; // [count / 4]
 
-/** The pre-clamp value t; the backward recomputes it exactly as the forward does. */
-fn pre_clamp(v: f32) -> f32 {
-  var t = max(v, 0.0);
-  if ((params.flags & HAS_LEAK) != 0u) {
-    t = select(params.leak * v, v, v >= 0.0);
-  }
-  if ((params.flags & HAS_SUB) != 0u) {
-    t -= params.sub;
-  }
-  return t;
-}
+// #include "general_relu_fn.wgsl"
 
-fn pre_clamp4(v: vec4<f32>) -> vec4<f32> {
-  var t = max(v, vec4<f32>(0.0));
-  if ((params.flags & HAS_LEAK) != 0u) {
-    t = select(params.leak * v, v, v >= vec4<f32>(0.0));
-  }
-  if ((params.flags & HAS_SUB) != 0u) {
-    t -= params.sub;
-  }
-  return t;
+/** The settings as general_relu_fn.wgsl's Act, switched on. */
+fn act() -> Act {
+  return Act(params.flags | ACT_ON, params.leak, params.sub, params.maxv);
 }
 
 /** First element of this invocation: block start (2-D grid for > 65535 blocks) + lane. */
@@ -66,14 +46,13 @@ fn forward(
   @builtin(num_workgroups) groups: vec3<u32>,
 ) {
   let i0 = first_index(lid, wid, groups);
-  let clamp = (params.flags & HAS_MAXV) != 0u;
+  let a = act();
   for (var k = 0u; k < PER; k++) {
     let i = i0 + k * WG;
     if (i >= params.count) {
       return;
     }
-    let t = pre_clamp(x[i]);
-    out[i] = select(t, min(t, params.maxv), clamp);
+    out[i] = act_forward(a, x[i]);
   }
 }
 
@@ -84,17 +63,13 @@ fn backward(
   @builtin(num_workgroups) groups: vec3<u32>,
 ) {
   let i0 = first_index(lid, wid, groups);
-  let clamp = (params.flags & HAS_MAXV) != 0u;
+  let a = act();
   for (var k = 0u; k < PER; k++) {
     let i = i0 + k * WG;
     if (i >= params.count) {
       return;
     }
-    let v = x[i];
-    // PyTorch's convention: at x == 0 the slope is the leak (0 for plain ReLU).
-    let slope = select(params.leak, 1.0, v > 0.0);
-    let blocked = clamp && pre_clamp(v) > params.maxv;
-    out[i] = select(dy[i] * slope, 0.0, blocked);
+    out[i] = act_backward(a, x[i], dy[i]);
   }
 }
 
@@ -105,14 +80,13 @@ fn forward4(
   @builtin(num_workgroups) groups: vec3<u32>,
 ) {
   let i0 = first_index(lid, wid, groups);
-  let clamp = (params.flags & HAS_MAXV) != 0u;
+  let a = act();
   for (var k = 0u; k < PER; k++) {
     let i = i0 + k * WG;
     if (i >= params.count / 4u) {
       return;
     }
-    let t = pre_clamp4(x4[i]);
-    out4[i] = select(t, min(t, vec4<f32>(params.maxv)), clamp);
+    out4[i] = act_forward4(a, x4[i]);
   }
 }
 
@@ -123,15 +97,12 @@ fn backward4(
   @builtin(num_workgroups) groups: vec3<u32>,
 ) {
   let i0 = first_index(lid, wid, groups);
-  let clamp = (params.flags & HAS_MAXV) != 0u;
+  let a = act();
   for (var k = 0u; k < PER; k++) {
     let i = i0 + k * WG;
     if (i >= params.count / 4u) {
       return;
     }
-    let v = x4[i];
-    let slope = select(vec4<f32>(params.leak), vec4<f32>(1.0), v > vec4<f32>(0.0));
-    let blocked = (pre_clamp4(v) > vec4<f32>(params.maxv)) & vec4<bool>(clamp);
-    out4[i] = select(dy4[i] * slope, vec4<f32>(0.0), blocked);
+    out4[i] = act_backward4(a, x4[i], dy4[i]);
   }
 }

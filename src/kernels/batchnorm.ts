@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
@@ -21,13 +22,12 @@ import type {
   NormShape,
 } from "../shapes.ts";
 import { generalReluFields } from "./activations.ts";
-import applyCode from "./batchnorm_apply.wgsl" with { type: "text" };
-import backDxCode from "./batchnorm_backward_dx.wgsl" with { type: "text" };
+import applyWgsl from "./batchnorm_apply.wgsl" with { type: "text" };
+import backDxWgsl from "./batchnorm_backward_dx.wgsl" with { type: "text" };
 import backFinalizeCode from "./batchnorm_backward_finalize.wgsl" with { type: "text" };
-import backStatsCode from "./batchnorm_backward_stats.wgsl" with { type: "text" };
-import actFnCode from "./general_relu_fn.wgsl" with { type: "text" };
+import backStatsWgsl from "./batchnorm_backward_stats.wgsl" with { type: "text" };
 import finalizeCode from "./batchnorm_finalize.wgsl" with { type: "text" };
-import statsCode from "./batchnorm_stats.wgsl" with { type: "text" };
+import statsWgsl from "./batchnorm_stats.wgsl" with { type: "text" };
 import { type BatchNormTuning, checkTensors, checkTuning, plan } from "./batchnorm_plan.ts";
 import { grid2d } from "./gather.ts";
 import {
@@ -39,6 +39,11 @@ import {
   BATCHNORM_STATS_PARAMS,
 } from "./params.ts";
 import { ScratchBuffers } from "./scratch.ts";
+
+const applyCode = withIncludes(applyWgsl);
+const backDxCode = withIncludes(backDxWgsl);
+const backStatsCode = withIncludes(backStatsWgsl);
+const statsCode = withIncludes(statsWgsl);
 
 export type { BatchNormOptions, BatchNormTuning, BatchNormVariant, GeneralReluOptions };
 
@@ -164,16 +169,16 @@ export async function batchNormKernels(
   ] = await Promise.all([
     get("batchnorm_stats", statsCode, reduce),
     get("batchnorm_finalize", finalizeCode, { WG }),
-    get("batchnorm_apply", actFnCode + applyCode, elementwise),
-    get("batchnorm_backward_stats", actFnCode + backStatsCode, reduce),
+    get("batchnorm_apply", applyCode, elementwise),
+    get("batchnorm_backward_stats", backStatsCode, reduce),
     get("batchnorm_backward_finalize", backFinalizeCode, { WG }),
-    get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise),
-    get("batchnorm_apply", actFnCode + applyCode, elementwise, "main4"),
-    get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise, "main4"),
-    get("batchnorm_apply", actFnCode + applyCode, elementwise, "chan4"),
-    get("batchnorm_backward_dx", actFnCode + backDxCode, elementwise, "chan4"),
+    get("batchnorm_backward_dx", backDxCode, elementwise),
+    get("batchnorm_apply", applyCode, elementwise, "main4"),
+    get("batchnorm_backward_dx", backDxCode, elementwise, "main4"),
+    get("batchnorm_apply", applyCode, elementwise, "chan4"),
+    get("batchnorm_backward_dx", backDxCode, elementwise, "chan4"),
     get("batchnorm_stats", statsCode, reduce, "main4"),
-    get("batchnorm_backward_stats", actFnCode + backStatsCode, reduce, "main4"),
+    get("batchnorm_backward_stats", backStatsCode, reduce, "main4"),
   ]);
   return new BatchNormKernels(gpu, t, {
     stats,

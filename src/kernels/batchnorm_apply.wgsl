@@ -4,7 +4,9 @@
 // division is slow on CPU adapters). main4 does the same on vec4s (count a multiple of 4, H·W ≥ 3
 // so a vec4 spans at most two channels): one vector load instead of four, ~2x on lavapipe.
 // With act_flags set, the following GeneralReLU is applied before the store (general_relu_fn.wgsl,
-// prepended by the launcher): one pass over the activations instead of two.
+// included below): one pass over the activations instead of two.
+
+// #include "general_relu_fn.wgsl"
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 4; // elements per invocation

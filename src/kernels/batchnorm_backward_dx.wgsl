@@ -5,7 +5,9 @@
 // main4: the same on vec4s (count a multiple of 4, H·W ≥ 3), as in batchnorm_apply.wgsl.
 // With act_flags set, dy is the gradient of a fused GeneralReLU's output and is first replaced
 // by dz = dy·act'(z), z = (x − mean)·(rstd·mults) + adds recomputed as the forward computed it
-// (general_relu_fn.wgsl, prepended by the launcher).
+// (general_relu_fn.wgsl, included below).
+
+// #include "general_relu_fn.wgsl"
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 4; // elements per invocation

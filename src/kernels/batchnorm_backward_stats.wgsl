@@ -5,7 +5,9 @@
 // of 4 (HW, M in vec4 units, as in batchnorm_stats.wgsl).
 // With act_flags set, dy is the gradient of a fused GeneralReLU's output: each value's own
 // gradient dz = dy·act'(z) is taken first, z = (x − mean)·(rstd·mults) + adds recomputed exactly
-// as the forward computed it (general_relu_fn.wgsl, prepended by the launcher).
+// as the forward computed it (general_relu_fn.wgsl, included below).
+
+// #include "general_relu_fn.wgsl"
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 16; // values per invocation per chunk
@@ -36,26 +38,15 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x4: array<vec4<f32>>; // [N·C·H·W / 4]
 @group(0) @binding(2) var<storage, read> dy4: array<vec4<f32>>; // [N·C·H·W / 4]
 
-var<workgroup> part: array<vec2<f32>, WG>;
+// #include "pair_sum.wgsl"
 
 /** Adds the invocations' sums in a fixed tree; invocation 0 writes the chunk's. */
 fn sum_and_write(j: u32, g: u32, c: u32, mine: vec2<f32>) {
-  part[j] = mine;
-  workgroupBarrier();
-  for (var s = 1u; s < WG; s *= FAN) {
-    if (j % (s * FAN) == 0u) {
-      var a = part[j];
-      for (var q = 1u; q < FAN && j + q * s < WG; q++) {
-        a += part[j + q * s];
-      }
-      part[j] = a;
-    }
-    workgroupBarrier();
-  }
+  let total = tree_reduce(j, mine);
   if (j == 0u) {
     let at = (c * params.G + g) * 2u;
-    partials[at] = part[0].x;
-    partials[at + 1u] = part[0].y;
+    partials[at] = total.x;
+    partials[at + 1u] = total.y;
   }
 }
 

@@ -27,21 +27,7 @@ struct Params {
 // The same binding as vec4s, for main4.
 @group(0) @binding(1) var<storage, read> x4: array<vec4<f32>>; // [N·C·H·W / 4]
 
-var<workgroup> part: array<vec3<f32>, WG>; // (count, mean, M2) per invocation, then per subtree
-
-/** Merges two (count, mean, M2) summaries (Chan, Golub & LeVeque); empty ones are identities. */
-fn chan(a: vec3<f32>, b: vec3<f32>) -> vec3<f32> {
-  if (b.x == 0.0) {
-    return a;
-  }
-  if (a.x == 0.0) {
-    return b;
-  }
-  let n = a.x + b.x;
-  let d = b.y - a.y;
-  let fb = b.x / n;
-  return vec3<f32>(n, a.y + d * fb, a.z + b.z + d * d * a.x * fb);
-}
+// #include "moments_merge.wgsl"
 
 /** Walks m = start, start + WG, … of channel c without a division per value. */
 struct Walk {
@@ -69,22 +55,11 @@ fn walk_step(w: ptr<function, Walk>, step_n: u32, step_hw: u32) {
 
 /** Merges the invocations' summaries in a fixed tree; invocation 0 writes the chunk's. */
 fn merge_and_write(j: u32, g: u32, c: u32, mine: vec3<f32>) {
-  part[j] = mine;
-  workgroupBarrier();
-  for (var s = 1u; s < WG; s *= FAN) {
-    if (j % (s * FAN) == 0u) {
-      var a = part[j];
-      for (var q = 1u; q < FAN && j + q * s < WG; q++) {
-        a = chan(a, part[j + q * s]);
-      }
-      part[j] = a;
-    }
-    workgroupBarrier();
-  }
+  let total = tree_reduce(j, mine);
   if (j == 0u) {
     let at = (c * params.G + g) * 2u;
-    partials[at] = part[0].y;
-    partials[at + 1u] = part[0].z;
+    partials[at] = total.y;
+    partials[at + 1u] = total.z;
   }
 }
 

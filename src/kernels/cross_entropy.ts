@@ -4,13 +4,14 @@
  *
  * @module
  */
+import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { LogitsShape } from "../shapes.ts";
 import { ScratchBuffers } from "./scratch.ts";
-import reduceCode from "./cross_entropy_reduce.wgsl" with { type: "text" };
+import reduceWgsl from "./cross_entropy_reduce.wgsl" with { type: "text" };
 import rowsCode from "./cross_entropy_rows.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
 import {
@@ -18,6 +19,8 @@ import {
   CROSS_ENTROPY_ROWS_PARAMS,
   F32_QUIET_NAN_BITS,
 } from "./params.ts";
+
+const reduceCode = withIncludes(reduceWgsl);
 
 /** Override constants of the cross_entropy*.wgsl kernels. */
 export interface CrossEntropyTuning {

@@ -19,7 +19,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> batch_loss: array<f32>; // [1] (or placeholder)
 @group(0) @binding(3) var<storage, read_write> totals: array<f32>; // [4] accumulated
 
-var<workgroup> part: array<vec2<f32>, WG>;
+// #include "pair_sum.wgsl"
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) j: u32, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -30,20 +30,8 @@ fn main(@builtin(local_invocation_index) j: u32, @builtin(workgroup_id) wid: vec
   for (var n = j; n < params.N; n += WG) {
     acc += vec2<f32>(partials[2u * n], partials[2u * n + 1u]);
   }
-  part[j] = acc;
-  workgroupBarrier();
-  for (var s = 1u; s < WG; s *= FAN) {
-    if (j % (s * FAN) == 0u) {
-      var a = part[j];
-      for (var q = 1u; q < FAN && j + q * s < WG; q++) {
-        a += part[j + q * s];
-      }
-      part[j] = a;
-    }
-    workgroupBarrier();
-  }
+  let sum = tree_reduce(j, acc);
   if (j == 0u) {
-    let sum = part[0];
     if ((params.flags & HAS_BATCH_LOSS) != 0u) {
       batch_loss[0] = sum.x / f32(params.N);
     }

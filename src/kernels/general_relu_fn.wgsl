@@ -1,7 +1,12 @@
-// GeneralReLU as functions, prepended to the kernels that fuse it into their own pass
-// (batchnorm_apply, batchnorm_backward_stats, batchnorm_backward_dx). The operations and their
-// order are those of activations.wgsl, so a fused pass gives bit-identical results to the
-// separate one. An Act with flags 0 is the identity (forward) and passes dy through (backward).
+// GeneralReLU (the lesson's leak / sub / maxv; plain ReLU with all three off) as functions: the
+// one copy of its math, included (`// #include "general_relu_fn.wgsl"`, wgsl_include.ts) by the
+// separate pass (activations.wgsl) and by the kernels that fuse it into their own pass
+// (batchnorm_apply, batchnorm_backward_stats, batchnorm_backward_dx), so fused and separate give
+// bit-identical results. An Act with flags 0 is the identity (forward) and passes dy through
+// (backward).
+//   t = leak ? (x >= 0 ? x : leak·x) : max(x, 0);  t -= sub (if sub)
+//   forward:  y  = maxv ? min(t, maxv) : t
+//   backward: dx = dy · (x > 0 ? 1 : leak_or_0) · (maxv && t > maxv ? 0 : 1)
 
 const ACT_ON: u32 = 8u; // fuse an activation at all
 const ACT_LEAK: u32 = 1u;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
@@ -17,9 +18,13 @@ import {
   LAYERNORM_FORWARD_PARAMS,
   LAYERNORM_REDUCE_PARAMS,
 } from "./params.ts";
-import backwardCode from "./layernorm_backward.wgsl" with { type: "text" };
-import reduceCode from "./layernorm_backward_reduce.wgsl" with { type: "text" };
-import forwardCode from "./layernorm_forward.wgsl" with { type: "text" };
+import backwardWgsl from "./layernorm_backward.wgsl" with { type: "text" };
+import reduceWgsl from "./layernorm_backward_reduce.wgsl" with { type: "text" };
+import forwardWgsl from "./layernorm_forward.wgsl" with { type: "text" };
+
+const backwardCode = withIncludes(backwardWgsl);
+const reduceCode = withIncludes(reduceWgsl);
+const forwardCode = withIncludes(forwardWgsl);
 
 /** Override constants of the layernorm*.wgsl kernels. */
 export interface LayerNormTuning {

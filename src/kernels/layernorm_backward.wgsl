@@ -26,24 +26,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> dy4: array<vec4<f32>>; // [N·D / 4]
 @group(0) @binding(6) var<storage, read_write> dx4: array<vec4<f32>>; // [N·D / 4]
 
-var<workgroup> part: array<vec2<f32>, WG>;
-
-/** The workgroup's summed partials, seen by every invocation (uniform control flow). */
-fn total(j: u32, mine: vec2<f32>) -> vec2<f32> {
-  part[j] = mine;
-  workgroupBarrier();
-  for (var s = 1u; s < WG; s *= FAN) {
-    if (j % (s * FAN) == 0u) {
-      var a = part[j];
-      for (var q = 1u; q < FAN && j + q * s < WG; q++) {
-        a += part[j + q * s];
-      }
-      part[j] = a;
-    }
-    workgroupBarrier();
-  }
-  return part[0];
-}
+// #include "pair_sum.wgsl"
 
 @compute @workgroup_size(WG)
 fn main(
@@ -63,7 +46,7 @@ fn main(
     let d = dy[base + i];
     acc += vec2<f32>(d, d * (x[base + i] - m));
   }
-  let sums = total(j, acc); // Σdy, Σdy·(x − mean)
+  let sums = tree_reduce(j, acc); // Σdy, Σdy·(x − mean)
   let r = rstd[n];
   let w = mult[0];
   if (j == 0u) {
@@ -99,7 +82,7 @@ fn main4(
     sdyx += d * (x4[base + i] - m);
   }
   let h = vec2<f32>(sdy.x + sdy.y + sdy.z + sdy.w, sdyx.x + sdyx.y + sdyx.z + sdyx.w);
-  let sums = total(j, h); // Σdy, Σdy·(x − mean)
+  let sums = tree_reduce(j, h); // Σdy, Σdy·(x − mean)
   let r = rstd[n];
   let w = mult[0];
   if (j == 0u) {

@@ -14,7 +14,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> dmult: array<f32>; // [1] accumulated
 @group(0) @binding(3) var<storage, read_write> dadd: array<f32>; // [1] accumulated
 
-var<workgroup> part: array<vec2<f32>, WG>;
+// #include "pair_sum.wgsl"
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) j: u32, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -25,20 +25,9 @@ fn main(@builtin(local_invocation_index) j: u32, @builtin(workgroup_id) wid: vec
   for (var n = j; n < params.N; n += WG) {
     acc += vec2<f32>(partials[2u * n], partials[2u * n + 1u]);
   }
-  part[j] = acc;
-  workgroupBarrier();
-  for (var s = 1u; s < WG; s *= FAN) {
-    if (j % (s * FAN) == 0u) {
-      var a = part[j];
-      for (var q = 1u; q < FAN && j + q * s < WG; q++) {
-        a += part[j + q * s];
-      }
-      part[j] = a;
-    }
-    workgroupBarrier();
-  }
+  let total = tree_reduce(j, acc);
   if (j == 0u) {
-    dadd[0] += part[0].x;
-    dmult[0] += part[0].y;
+    dadd[0] += total.x;
+    dmult[0] += total.y;
   }
 }

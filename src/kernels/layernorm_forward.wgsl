@@ -26,38 +26,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x4: array<vec4<f32>>; // [N·D / 4]
 @group(0) @binding(4) var<storage, read_write> y4: array<vec4<f32>>; // [N·D / 4]
 
-var<workgroup> part: array<vec3<f32>, WG>; // (count, mean, M2)
-
-/** Merges two (count, mean, M2) summaries (Chan, Golub & LeVeque); empty ones are identities. */
-fn chan(a: vec3<f32>, b: vec3<f32>) -> vec3<f32> {
-  if (b.x == 0.0) {
-    return a;
-  }
-  if (a.x == 0.0) {
-    return b;
-  }
-  let n = a.x + b.x;
-  let d = b.y - a.y;
-  let fb = b.x / n;
-  return vec3<f32>(n, a.y + d * fb, a.z + b.z + d * d * a.x * fb);
-}
-
-/** The workgroup's merged (count, mean, M2), seen by every invocation (uniform control flow). */
-fn merge(j: u32, mine: vec3<f32>) -> vec3<f32> {
-  part[j] = mine;
-  workgroupBarrier();
-  for (var s = 1u; s < WG; s *= FAN) {
-    if (j % (s * FAN) == 0u) {
-      var a = part[j];
-      for (var q = 1u; q < FAN && j + q * s < WG; q++) {
-        a = chan(a, part[j + q * s]);
-      }
-      part[j] = a;
-    }
-    workgroupBarrier();
-  }
-  return part[0];
-}
+// #include "moments_merge.wgsl"
 
 @compute @workgroup_size(WG)
 fn main(
@@ -83,7 +52,7 @@ fn main(
     let d = x[base + i] - m;
     m2 += d * d;
   }
-  let total = merge(j, vec3<f32>(f32(count), m, m2));
+  let total = tree_reduce(j, vec3<f32>(f32(count), m, m2));
   let r = 1.0 / sqrt(total.z / f32(D - 1u) + params.eps);
   if (j == 0u) {
     mean[n] = total.y;
@@ -121,7 +90,7 @@ fn main4(
     let d = x4[base + i] - m;
     m2 += d * d;
   }
-  let total = merge(j, vec3<f32>(f32(count), m, m2.x + m2.y + m2.z + m2.w));
+  let total = tree_reduce(j, vec3<f32>(f32(count), m, m2.x + m2.y + m2.z + m2.w));
   let r = 1.0 / sqrt(total.z / f32(D - 1u) + params.eps);
   if (j == 0u) {
     mean[n] = total.y;

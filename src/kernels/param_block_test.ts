@@ -31,6 +31,9 @@ import generalReluFn from "./general_relu_fn.wgsl" with { type: "text" };
 import layernormBackward from "./layernorm_backward.wgsl" with { type: "text" };
 import layernormBackwardReduce from "./layernorm_backward_reduce.wgsl" with { type: "text" };
 import layernormForward from "./layernorm_forward.wgsl" with { type: "text" };
+import momentsMerge from "./moments_merge.wgsl" with { type: "text" };
+import pairSum from "./pair_sum.wgsl" with { type: "text" };
+import treeReduce from "./tree_reduce.wgsl" with { type: "text" };
 
 /** Every .wgsl file of src/kernels, by file name (the Deno-only test below checks the list). */
 const WGSL: Readonly<Record<string, string>> = {
@@ -57,6 +60,9 @@ const WGSL: Readonly<Record<string, string>> = {
   "layernorm_backward.wgsl": layernormBackward,
   "layernorm_backward_reduce.wgsl": layernormBackwardReduce,
   "layernorm_forward.wgsl": layernormForward,
+  "moments_merge.wgsl": momentsMerge,
+  "pair_sum.wgsl": pairSum,
+  "tree_reduce.wgsl": treeReduce,
 };
 
 /**
@@ -203,7 +209,7 @@ Deno.test("param blocks: every uniform struct of every kernel has a block agreei
     if (!(file in WGSL)) problems.push(`params.ts lists ${file}, not a kernel file`);
   }
   assert.deepStrictEqual(problems, []);
-  // What the check covers: 23 uniform structs in 22 files (general_relu_fn.wgsl has none).
+  // What the check covers: 23 uniform structs in 22 files (the four included files have none).
   const structs = Object.values(WGSL).flatMap((src) =>
     parseUniforms(src).filter((u) => parseStructs(src).has(u.type))
   );

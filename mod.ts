@@ -129,7 +129,7 @@ export {
 // Layers and the lesson's model: parameters and gradients in flat GPU arenas.
 export { Arena, ArenaEntry, type EntryKind } from "./src/nn/arena.ts";
 export { type Layer, perItem, type StepContext } from "./src/nn/layer.ts";
-export { Workspace } from "./src/nn/workspace.ts";
+export { GrowingBuffers, type GrowingBuffersOptions } from "./src/gpu/growing_buffers.ts";
 export { type KernelSet, type KernelTuning, loadKernels } from "./src/nn/kernels.ts";
 export { Conv2d, type Conv2dOptions } from "./src/nn/conv2d.ts";
 export { Linear } from "./src/nn/linear.ts";

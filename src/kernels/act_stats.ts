@@ -12,7 +12,8 @@ import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import actStatsWgsl from "./act_stats.wgsl" with { type: "text" };
-import { ScratchBuffers } from "./scratch.ts";
+import type { GrowingBuffers } from "../gpu/growing_buffers.ts";
+import { scratchBuffers } from "./scratch.ts";
 import { grid2d } from "./gather.ts";
 import { ACT_STATS_CHUNK_PARAMS, ACT_STATS_FINAL_PARAMS } from "./params.ts";
 
@@ -53,7 +54,7 @@ export interface ActStatsKernels {
   /** Pass 2: merges the chunk partials in order into the output row. */
   readonly finalize: Kernel;
   /** @internal Chunk partials [G, 42]; reused by every call (dispatches run in order). */
-  readonly scratch: ScratchBuffers;
+  readonly scratch: GrowingBuffers;
 }
 
 /** Compiles (once per device and tuning) the activation-statistics kernels. */
@@ -102,7 +103,7 @@ export async function actStatsKernels(
     chunk,
     chunk4,
     finalize,
-    scratch: new ScratchBuffers(gpu, "act_stats.partials"),
+    scratch: scratchBuffers(gpu, "act_stats.partials"),
   };
 }
 

@@ -38,7 +38,8 @@ import {
   BATCHNORM_FINALIZE_PARAMS,
   BATCHNORM_STATS_PARAMS,
 } from "./params.ts";
-import { ScratchBuffers } from "./scratch.ts";
+import type { GrowingBuffers } from "../gpu/growing_buffers.ts";
+import { scratchBuffers } from "./scratch.ts";
 
 const applyCode = withIncludes(applyWgsl);
 const backDxCode = withIncludes(backDxWgsl);
@@ -87,7 +88,7 @@ export class BatchNormKernels {
   /** backStats on vec4s: used when H·W % 4 == 0. */
   readonly backStats4: Kernel;
   /** @internal Chunk partials [C, G, 2] and per-channel sums [C, 2]. */
-  readonly scratch: ScratchBuffers;
+  readonly scratch: GrowingBuffers;
 
   /** Wraps compiled pipelines (see {@link batchNormKernels}, which compiles them). */
   constructor(
@@ -122,7 +123,7 @@ export class BatchNormKernels {
     this.backDxChan4 = k.backDxChan4;
     this.stats4 = k.stats4;
     this.backStats4 = k.backStats4;
-    this.scratch = new ScratchBuffers(gpu, "batchnorm.scratch");
+    this.scratch = scratchBuffers(gpu, "batchnorm.scratch");
   }
 
   /** Loads per chunk of the reduction passes: workgroupSize · chunkPerInvocation. */

@@ -42,46 +42,10 @@ struct Params {
 @group(0) @binding(2) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>; // [N, C, H, W]
 
-// The Q quads in use of wt from slot i on (4·Q channels of one tap); unused quads 0.
-fn wt_quads(i: u32) -> array<vec4<f32>, 4> {
-  var wq: array<vec4<f32>, 4>;
-  wq[0] = wt[i];
-  if (Q > 1u) {
-    wq[1] = wt[i + 1u];
-  }
-  if (Q > 2u) {
-    wq[2] = wt[i + 2u];
-    wq[3] = wt[i + 3u];
-  }
-  return wq;
-}
+// #include "conv2d_register_block.wgsl"
 
-fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, wq: array<vec4<f32>, 4>, v: f32) {
-  let vv = vec4<f32>(v);
-  (*acc)[0] = fma(wq[0], vv, (*acc)[0]);
-  if (Q > 1u) {
-    (*acc)[1] = fma(wq[1], vv, (*acc)[1]);
-  }
-  if (Q > 2u) {
-    (*acc)[2] = fma(wq[2], vv, (*acc)[2]);
-    (*acc)[3] = fma(wq[3], vv, (*acc)[3]);
-  }
-}
-
-// One reduction step of four columns: column i gets wq · v[i]. Pointers, not a returned block:
-// the accumulators stay the caller's registers.
-fn fma_cols4(
-  a0: ptr<function, array<vec4<f32>, 4>>,
-  a1: ptr<function, array<vec4<f32>, 4>>,
-  a2: ptr<function, array<vec4<f32>, 4>>,
-  a3: ptr<function, array<vec4<f32>, 4>>,
-  wq: array<vec4<f32>, 4>,
-  v: vec4<f32>,
-) {
-  fma_col(a0, wq, v.x);
-  fma_col(a1, wq, v.y);
-  fma_col(a2, wq, v.z);
-  fma_col(a3, wq, v.w);
+fn quad_at(i: u32) -> vec4<f32> {
+  return wt[i];
 }
 
 // Four gathered dout values; zero where the output position lies outside [0, OH) × [0, OW).
@@ -249,7 +213,7 @@ fn main(
       var offc = select(vec4<u32>(0u), g.dbc + vec4<u32>(yc) * p.OW + vec4<u32>(xc), okc);
       var i = wz + ((ky0 + S * t) * K + kx0 + S * s) * Q;
       for (var ff = 0u; ff < p.FC; ff++) {
-        let wq = wt_quads(i);
+        let wq = quads(i);
         i += KK * Q;
         let va = gather4(offa, oka);
         offa += vec4<u32>(OHW);

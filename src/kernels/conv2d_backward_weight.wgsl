@@ -39,46 +39,10 @@ struct Params {
 @group(0) @binding(2) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read_write> part: array<f32>; // [Z, F, R + 1]
 
-// The Q quads in use of dt from slot i on (4·Q filters of one position); unused quads 0.
-fn dt_quads(i: u32) -> array<vec4<f32>, 4> {
-  var dq: array<vec4<f32>, 4>;
-  dq[0] = dt[i];
-  if (Q > 1u) {
-    dq[1] = dt[i + 1u];
-  }
-  if (Q > 2u) {
-    dq[2] = dt[i + 2u];
-    dq[3] = dt[i + 3u];
-  }
-  return dq;
-}
+// #include "conv2d_register_block.wgsl"
 
-fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, dq: array<vec4<f32>, 4>, v: f32) {
-  let vv = vec4<f32>(v);
-  (*acc)[0] = fma(dq[0], vv, (*acc)[0]);
-  if (Q > 1u) {
-    (*acc)[1] = fma(dq[1], vv, (*acc)[1]);
-  }
-  if (Q > 2u) {
-    (*acc)[2] = fma(dq[2], vv, (*acc)[2]);
-    (*acc)[3] = fma(dq[3], vv, (*acc)[3]);
-  }
-}
-
-// One position of four columns: column i gets dq · v[i]. Pointers, not a returned block: the
-// accumulators stay the caller's registers.
-fn fma_cols4(
-  a0: ptr<function, array<vec4<f32>, 4>>,
-  a1: ptr<function, array<vec4<f32>, 4>>,
-  a2: ptr<function, array<vec4<f32>, 4>>,
-  a3: ptr<function, array<vec4<f32>, 4>>,
-  dq: array<vec4<f32>, 4>,
-  v: vec4<f32>,
-) {
-  fma_col(a0, dq, v.x);
-  fma_col(a1, dq, v.y);
-  fma_col(a2, dq, v.z);
-  fma_col(a3, dq, v.w);
+fn quad_at(i: u32) -> vec4<f32> {
+  return dt[i];
 }
 
 // Weight columns r of one lane, 4 at a time: offsets of x[0, c, ky, kx] and (ky, kx); the bias
@@ -201,7 +165,7 @@ fn main(
     let iy0 = i32(oy) * S - i32(p.P);
     let ix0 = i32(ox) * S - i32(p.P);
     let xb = i32(n) * CHW + iy0 * i32(p.W) + ix0;
-    let dq = dt_quads(i);
+    let dq = quads(i);
     i += p.NB * Q;
     fma_cols4(&a0, &a1, &a2, &a3, dq, gather4(ca, xb, iy0, ix0));
     if (COLS > 4u) {

@@ -47,47 +47,10 @@ struct Params {
 @group(0) @binding(2) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>; // [N, F, OH, OW]
 
-// The Q quads in use of wt from slot t on (4·Q filters of one tap, or the bias); unused quads 0.
-fn wt_quads(t: u32) -> array<vec4<f32>, 4> {
-  var wq: array<vec4<f32>, 4>;
-  wq[0] = wt[t];
-  if (Q > 1u) {
-    wq[1] = wt[t + 1u];
-  }
-  if (Q > 2u) {
-    wq[2] = wt[t + 2u];
-    wq[3] = wt[t + 3u];
-  }
-  return wq;
-}
+// #include "conv2d_register_block.wgsl"
 
-// acc[q] += wq[q] · v for the Q quads in use (4·Q filters of one column).
-fn fma_col(acc: ptr<function, array<vec4<f32>, 4>>, wq: array<vec4<f32>, 4>, v: f32) {
-  let vv = vec4<f32>(v);
-  (*acc)[0] = fma(wq[0], vv, (*acc)[0]);
-  if (Q > 1u) {
-    (*acc)[1] = fma(wq[1], vv, (*acc)[1]);
-  }
-  if (Q > 2u) {
-    (*acc)[2] = fma(wq[2], vv, (*acc)[2]);
-    (*acc)[3] = fma(wq[3], vv, (*acc)[3]);
-  }
-}
-
-// One reduction step of four columns: column i gets wq · v[i]. Pointers, not a returned block:
-// the accumulators stay the caller's registers.
-fn fma_cols4(
-  a0: ptr<function, array<vec4<f32>, 4>>,
-  a1: ptr<function, array<vec4<f32>, 4>>,
-  a2: ptr<function, array<vec4<f32>, 4>>,
-  a3: ptr<function, array<vec4<f32>, 4>>,
-  wq: array<vec4<f32>, 4>,
-  v: vec4<f32>,
-) {
-  fma_col(a0, wq, v.x);
-  fma_col(a1, wq, v.y);
-  fma_col(a2, wq, v.z);
-  fma_col(a3, wq, v.w);
+fn quad_at(i: u32) -> vec4<f32> {
+  return wt[i];
 }
 
 // Four gathered x values; zero where the receptive field lies in the padding.
@@ -196,7 +159,7 @@ fn main(
 
   // Accumulators start at the bias (zero in the window without bias or after the first pass).
   let wz = wid.z * p.BS;
-  var bias = wt_quads(wz + p.bias_at);
+  var bias = quads(wz + p.bias_at);
   if (p.accumulate != 0u) {
     bias = array<vec4<f32>, 4>();
   }
@@ -222,7 +185,7 @@ fn main(
       var offc = select(vec4<u32>(0u), g.xbc + vec4<u32>(yc) * p.W + vec4<u32>(xc), okc);
       var t = wz + (ky * K + kx) * Q;
       for (var cc = 0u; cc < p.CC; cc++) {
-        let wq = wt_quads(t);
+        let wq = quads(t);
         t += KK * Q;
         let va = gather4(offa, oka);
         offa += vec4<u32>(HW);

@@ -8,14 +8,20 @@
 import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
+import { withIncludes } from "./wgsl_include.ts";
 import packCode from "./conv2d_pack.wgsl" with { type: "text" };
 import packDoutCode from "./conv2d_pack_dout.wgsl" with { type: "text" };
-import forwardCode from "./conv2d_forward.wgsl" with { type: "text" };
+import forwardWgsl from "./conv2d_forward.wgsl" with { type: "text" };
 import forwardC1Code from "./conv2d_forward_c1.wgsl" with { type: "text" };
-import inputCode from "./conv2d_backward_input.wgsl" with { type: "text" };
-import weightCode from "./conv2d_backward_weight.wgsl" with { type: "text" };
+import inputWgsl from "./conv2d_backward_input.wgsl" with { type: "text" };
+import weightWgsl from "./conv2d_backward_weight.wgsl" with { type: "text" };
 import weightC1Code from "./conv2d_backward_weight_c1.wgsl" with { type: "text" };
 import reduceCode from "./conv2d_reduce.wgsl" with { type: "text" };
+
+const forwardCode = withIncludes(forwardWgsl);
+const inputCode = withIncludes(inputWgsl);
+const weightCode = withIncludes(weightWgsl);
 
 /**
  * Override constants of the conv kernels (tile shapes). Register blocks are written out in the
@@ -146,10 +152,8 @@ function checkTuning(t: Conv2dTuning, gpu: Gpu): void {
 }
 
 class Conv2dKernelSet implements Conv2dKernels {
-  #packed: GpuTensor<"f32"> | null = null;
-  #partials: GpuTensor<"f32"> | null = null;
-  /** Outgrown workspaces, kept alive for work recorded before they were replaced. */
-  readonly #retired: GpuTensor<"f32">[] = [];
+  // Outgrown workspaces are kept: a recorder still being filled may bind them.
+  readonly #workspaces: GrowingBuffers;
 
   constructor(
     readonly gpu: Gpu,
@@ -162,28 +166,20 @@ class Conv2dKernelSet implements Conv2dKernels {
     readonly backwardWeight: ByQuads,
     readonly backwardWeightC1: Kernel,
     readonly reduce: Kernel,
-  ) {}
+  ) {
+    this.#workspaces = new GrowingBuffers(gpu, "conv2d", {
+      outgrown: "keep",
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST |
+        GPUBufferUsage.UNIFORM,
+    });
+  }
 
   workspace(kind: "packed" | "partials", vec4s: number): GpuTensor<"f32"> {
-    const have = kind === "packed" ? this.#packed : this.#partials;
-    if (have !== null && have.size >= vec4s * 4) return have;
-    const t = this.gpu.tensor<"f32">([vec4s * 4], {
-      label: `conv2d ${kind}`,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST |
-        (kind === "packed" ? GPUBufferUsage.UNIFORM : 0),
-    });
-    if (have !== null) this.#retired.push(have);
-    if (kind === "packed") this.#packed = t;
-    else this.#partials = t;
-    return t;
+    return this.#workspaces.get(kind, vec4s * 4);
   }
 
   release(): void {
-    for (const t of [this.#packed, this.#partials, ...this.#retired]) {
-      if (t !== null) this.gpu.destroy(t);
-    }
-    this.#packed = this.#partials = null;
-    this.#retired.length = 0;
+    this.#workspaces.release();
   }
 }
 

@@ -10,7 +10,8 @@ import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { LogitsShape } from "../shapes.ts";
-import { ScratchBuffers } from "./scratch.ts";
+import type { GrowingBuffers } from "../gpu/growing_buffers.ts";
+import { scratchBuffers } from "./scratch.ts";
 import reduceWgsl from "./cross_entropy_reduce.wgsl" with { type: "text" };
 import rowsCode from "./cross_entropy_rows.wgsl" with { type: "text" };
 import { grid2d } from "./gather.ts";
@@ -41,7 +42,7 @@ export class CrossEntropyKernels {
   /** Pass 2: adds the per-row losses and hits in a fixed order (batch loss, totals). */
   readonly reduce: Kernel;
   /** @internal Per-row (loss, correct) [N, 2]; placeholders for absent outputs. */
-  readonly scratch: ScratchBuffers;
+  readonly scratch: GrowingBuffers;
 
   /** Wraps compiled pipelines (see {@link crossEntropyKernels}, which compiles them). */
   constructor(gpu: Gpu, tuning: Required<CrossEntropyTuning>, k: { rows: Kernel; reduce: Kernel }) {
@@ -49,7 +50,7 @@ export class CrossEntropyKernels {
     this.tuning = Object.freeze({ ...tuning });
     this.rows = k.rows;
     this.reduce = k.reduce;
-    this.scratch = new ScratchBuffers(gpu, "cross_entropy.scratch");
+    this.scratch = scratchBuffers(gpu, "cross_entropy.scratch");
   }
 }
 

@@ -11,7 +11,8 @@ import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { NormShape } from "../shapes.ts";
-import { ScratchBuffers } from "./scratch.ts";
+import type { GrowingBuffers } from "../gpu/growing_buffers.ts";
+import { scratchBuffers } from "./scratch.ts";
 import { grid2d } from "./gather.ts";
 import {
   LAYERNORM_BACKWARD_PARAMS,
@@ -51,7 +52,7 @@ export class LayerNormKernels {
   /** backward on vec4s: used when C·H·W is a multiple of 4. */
   readonly backward4: Kernel;
   /** @internal Per-item partials [N, 2] of the backward. */
-  readonly scratch: ScratchBuffers;
+  readonly scratch: GrowingBuffers;
 
   /** Wraps compiled pipelines (see {@link layerNormKernels}, which compiles them). */
   constructor(
@@ -66,7 +67,7 @@ export class LayerNormKernels {
     this.reduce = k.reduce;
     this.forward4 = k.forward4;
     this.backward4 = k.backward4;
-    this.scratch = new ScratchBuffers(gpu, "layernorm.scratch");
+    this.scratch = scratchBuffers(gpu, "layernorm.scratch");
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The WGSL include step: WGSL has no imports, so the pieces several kernels share (the tree
- * reduction, the moments merge, GeneralReLU's math) live once in their own `.wgsl` files and a
+ * reduction, the moments merge, GeneralReLU's math, the conv register block) live once in their own `.wgsl` files and a
  * kernel names them with a comment line `// #include "name.wgsl"` (still valid WGSL, so tools that
  * read the raw file keep working). {@link withIncludes} replaces each such line by the named
  * file's text, itself resolved, each file at most once per module (WGSL forbids declaring a name
@@ -9,6 +9,7 @@
  *
  * @module
  */
+import conv2dRegisterBlock from "./conv2d_register_block.wgsl" with { type: "text" };
 import generalReluFn from "./general_relu_fn.wgsl" with { type: "text" };
 import momentsMerge from "./moments_merge.wgsl" with { type: "text" };
 import pairSum from "./pair_sum.wgsl" with { type: "text" };
@@ -16,6 +17,7 @@ import treeReduce from "./tree_reduce.wgsl" with { type: "text" };
 
 /** The files a kernel may include, by the name it uses. */
 export const WGSL_INCLUDES: Readonly<Record<string, string>> = Object.freeze({
+  "conv2d_register_block.wgsl": conv2dRegisterBlock,
   "general_relu_fn.wgsl": generalReluFn,
   "moments_merge.wgsl": momentsMerge,
   "pair_sum.wgsl": pairSum,

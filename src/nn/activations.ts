@@ -4,7 +4,7 @@ import type { Gpu } from "../gpu/device.ts";
 import type { GeneralReluOptions } from "../shapes.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
-import { Workspace } from "./workspace.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 
 export type { GeneralReluOptions };
 
@@ -19,7 +19,7 @@ export class GeneralRelu implements Layer {
   readonly options: Readonly<GeneralReluOptions>;
   readonly params: readonly [] = [] as const;
   readonly #kernels: KernelSet;
-  readonly #ws: Workspace;
+  readonly #ws: GrowingBuffers;
   /** Forward cache: the pre-activation input. */
   #cache: { x: GpuTensor<"f32"> } | null = null;
 
@@ -37,7 +37,7 @@ export class GeneralRelu implements Layer {
     const plain = options.leak == null && options.sub == null && options.maxv == null;
     this.kind = plain ? "ReLU" : "GeneralRelu";
     this.#kernels = build.kernels;
-    this.#ws = new Workspace(build.gpu, name);
+    this.#ws = new GrowingBuffers(build.gpu, name, { outgrown: "free" });
   }
 
   outShape(inShape: readonly number[]): number[] {
@@ -65,7 +65,7 @@ export class GeneralRelu implements Layer {
   }
 
   destroy(): void {
-    this.#ws.destroy();
+    this.#ws.release();
   }
 
   reset(): void {}

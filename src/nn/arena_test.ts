@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
 import { Arena } from "./arena.ts";
-import { Workspace } from "./workspace.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 
 Deno.test({
   name: "Arena: 256-byte aligned entries in flat param/grad/state buffers; state gets its fill",
@@ -32,11 +32,12 @@ Deno.test({
 });
 
 Deno.test({
-  name: "Workspace: grows only for larger batches, smaller ones are prefix views of one buffer",
+  name:
+    "GrowingBuffers (a layer's): grows only for larger batches, smaller ones are prefix views of one buffer",
   ignore: noGpu,
   fn() {
     const gpu = testGpu();
-    const ws = new Workspace(gpu, "layer");
+    const ws = new GrowingBuffers(gpu, "layer", { outgrown: "free" });
     const before = gpu.bytesAllocated;
     const a = ws.get("out", [1024, 8]);
     const b = ws.get("out", [608, 8]);

@@ -5,7 +5,7 @@ import type { BatchNormVariant, GeneralReluOptions, NormShape } from "../shapes.
 import type { Arena, ArenaEntry } from "./arena.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
-import { Workspace } from "./workspace.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 
 export type { BatchNormVariant };
 
@@ -36,7 +36,7 @@ export class BatchNorm2d implements Layer {
   /** Running variance used in eval: [C] state, starts at 1. */
   readonly runningVar: ArenaEntry; // [C] state, starts at 1
   readonly #kernels: KernelSet;
-  readonly #ws: Workspace;
+  readonly #ws: GrowingBuffers;
   /** Forward cache: input, the statistics it was normalised with, the mode and fused act. */
   #cache: {
     x: GpuTensor<"f32">;
@@ -60,7 +60,7 @@ export class BatchNorm2d implements Layer {
     this.momentum = options.momentum ?? 0.1;
     this.eps = options.eps ?? 1e-5;
     this.#kernels = build.kernels;
-    this.#ws = new Workspace(build.gpu, name);
+    this.#ws = new GrowingBuffers(build.gpu, name, { outgrown: "free" });
     this.mults = build.arena.param(`${name}.mults`, [this.C]);
     this.adds = build.arena.param(`${name}.adds`, [this.C]);
     this.runningMean = build.arena.state(`${name}.running_mean`, [this.C], 0);
@@ -160,7 +160,7 @@ export class BatchNorm2d implements Layer {
   }
 
   destroy(): void {
-    this.#ws.destroy();
+    this.#ws.release();
   }
 
   /** mults 1, adds 0 (running statistics are reset when the arena is allocated). */

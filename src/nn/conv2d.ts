@@ -6,7 +6,7 @@ import type { Rng } from "../util/rng.ts";
 import { type Arena, type ArenaEntry, pytorchDefaultInit } from "./arena.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
-import { Workspace } from "./workspace.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 
 /** Options of {@link Conv2d}: C in, F out, K×K kernel, stride S, zero padding P. */
 export interface Conv2dOptions {
@@ -35,7 +35,7 @@ export class Conv2d implements Layer {
   /** The options with defaults filled in. */
   readonly options: Required<Conv2dOptions>;
   readonly #kernels: KernelSet;
-  readonly #ws: Workspace;
+  readonly #ws: GrowingBuffers;
   /** Forward cache: the input and its shape, for backward. */
   #cache: { x: GpuTensor<"f32">; s: Conv2dShape } | null = null;
 
@@ -49,7 +49,7 @@ export class Conv2d implements Layer {
     this.options = o;
     this.name = name;
     this.#kernels = build.kernels;
-    this.#ws = new Workspace(build.gpu, name);
+    this.#ws = new GrowingBuffers(build.gpu, name, { outgrown: "free" });
     this.weight = build.arena.param(`${name}.weight`, [o.F, o.C, o.K, o.K]);
     this.bias = o.bias ? build.arena.param(`${name}.bias`, [o.F]) : null;
   }
@@ -113,7 +113,7 @@ export class Conv2d implements Layer {
   }
 
   destroy(): void {
-    this.#ws.destroy();
+    this.#ws.release();
   }
 
   /** PyTorch's default: weight and bias ~ U(±1/√fan_in) (kaiming_uniform with a = √5). */

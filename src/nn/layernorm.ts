@@ -5,7 +5,7 @@ import type { NormShape } from "../shapes.ts";
 import type { Arena, ArenaEntry } from "./arena.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
-import { Workspace } from "./workspace.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 
 /**
  * The lesson's LayerNorm: per item, mean and unbiased variance over (C, H, W), eps 1e-5, then one
@@ -22,7 +22,7 @@ export class LayerNorm implements Layer {
   /** The one learnable shift: [1], starts at 0. */
   readonly add: ArenaEntry; // [1]
   readonly #kernels: KernelSet;
-  readonly #ws: Workspace;
+  readonly #ws: GrowingBuffers;
   #cache:
     | { x: GpuTensor<"f32">; mean: GpuTensor<"f32">; rstd: GpuTensor<"f32">; s: NormShape }
     | null = null;
@@ -36,7 +36,7 @@ export class LayerNorm implements Layer {
     this.name = name;
     this.eps = options.eps ?? 1e-5;
     this.#kernels = build.kernels;
-    this.#ws = new Workspace(build.gpu, name);
+    this.#ws = new GrowingBuffers(build.gpu, name, { outgrown: "free" });
     this.mult = build.arena.param(`${name}.mult`, [1]);
     this.add = build.arena.param(`${name}.add`, [1]);
   }
@@ -100,7 +100,7 @@ export class LayerNorm implements Layer {
   }
 
   destroy(): void {
-    this.#ws.destroy();
+    this.#ws.release();
   }
 
   /** mult 1, add 0. */

@@ -6,7 +6,7 @@ import type { Rng } from "../util/rng.ts";
 import { type Arena, type ArenaEntry, pytorchDefaultInit } from "./arena.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { Layer, StepContext } from "./layer.ts";
-import { Workspace } from "./workspace.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 
 /** A linear layer y = x·Wᵀ + b with W [O, I] (PyTorch layout) and optional bias [O]. */
 export class Linear implements Layer {
@@ -21,7 +21,7 @@ export class Linear implements Layer {
   /** Output features. */
   readonly O: number;
   readonly #kernels: KernelSet;
-  readonly #ws: Workspace;
+  readonly #ws: GrowingBuffers;
   #cache: { x: GpuTensor<"f32">; s: LinearShape } | null = null;
 
   /** A linear layer named `name` with its parameters in `build.arena` (bias by default). */
@@ -34,7 +34,7 @@ export class Linear implements Layer {
     this.I = options.I;
     this.O = options.O;
     this.#kernels = build.kernels;
-    this.#ws = new Workspace(build.gpu, name);
+    this.#ws = new GrowingBuffers(build.gpu, name, { outgrown: "free" });
     this.weight = build.arena.param(`${name}.weight`, [options.O, options.I]);
     this.bias = options.bias ?? true ? build.arena.param(`${name}.bias`, [options.O]) : null;
   }
@@ -89,7 +89,7 @@ export class Linear implements Layer {
   }
 
   destroy(): void {
-    this.#ws.destroy();
+    this.#ws.release();
   }
 
   /** PyTorch's default: weight and bias ~ U(±1/√I). */

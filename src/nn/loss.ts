@@ -3,7 +3,7 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import { recordSoftmaxCrossEntropy } from "../kernels/cross_entropy.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { StepContext } from "./layer.ts";
-import { Workspace } from "./workspace.ts";
+import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 
 /** Running sums the loss accumulates on the GPU; read them rarely (once per epoch). */
 export interface LossTotals {
@@ -24,7 +24,7 @@ export interface LossTotals {
 export class SoftmaxCrossEntropy {
   readonly #gpu: Gpu;
   readonly #kernels: KernelSet;
-  readonly #ws: Workspace;
+  readonly #ws: GrowingBuffers;
   /** [4] f32: Σ loss, correct, items, batches (see {@link LossTotals}). */
   readonly totals: GpuTensor<"f32">;
   /** [1] f32: the last batch's mean loss. */
@@ -34,7 +34,7 @@ export class SoftmaxCrossEntropy {
   constructor(build: { gpu: Gpu; kernels: KernelSet }, name = "loss") {
     this.#gpu = build.gpu;
     this.#kernels = build.kernels;
-    this.#ws = new Workspace(build.gpu, name);
+    this.#ws = new GrowingBuffers(build.gpu, name, { outgrown: "free" });
     this.totals = build.gpu.tensor([4], { label: `${name}.totals` });
     this.batchLoss = build.gpu.tensor([1], { label: `${name}.batch_loss` });
   }
@@ -70,7 +70,7 @@ export class SoftmaxCrossEntropy {
 
   /** Frees the loss's buffers. */
   destroy(): void {
-    this.#ws.destroy();
+    this.#ws.release();
     this.#gpu.destroy(this.totals);
     this.#gpu.destroy(this.batchLoss);
   }

@@ -131,6 +131,12 @@ export { Arena, ArenaEntry, type EntryKind } from "./src/nn/arena.ts";
 export { type Layer, perItem, type StepContext } from "./src/nn/layer.ts";
 export { GrowingBuffers, type GrowingBuffersOptions } from "./src/gpu/growing_buffers.ts";
 export { type KernelSet, type KernelTuning, loadKernels } from "./src/nn/kernels.ts";
+export {
+  ADAPTER_VARIANTS,
+  type AdapterKind,
+  adapterKind,
+  type FamilyTunings,
+} from "./src/kernels/adapter_variants.ts";
 export { Conv2d, type Conv2dOptions } from "./src/nn/conv2d.ts";
 export { Linear } from "./src/nn/linear.ts";
 export { GeneralRelu, relu } from "./src/nn/activations.ts";

@@ -9,6 +9,7 @@
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { actStatsKernels, recordActStats } from "../kernels/act_stats.ts";
 import { GeneralRelu } from "../nn/activations.ts";
+import { defaultTuning } from "../nn/kernels.ts";
 import { Conv2d } from "../nn/conv2d.ts";
 import type { Layer } from "../nn/layer.ts";
 import type { Model } from "../nn/model.ts";
@@ -102,7 +103,7 @@ export async function lsuv(
   if (pairs.length === 0) return [];
 
   const gpu = model.gpu;
-  const kernels = await actStatsKernels(gpu);
+  const kernels = await actStatsKernels(gpu, defaultTuning(gpu).actStats);
   const stats = gpu.tensor([1, 42], { label: "lsuv.stats" }); // [1, 42]: mean, std, hist
   const measure = async (act: GeneralRelu): Promise<LsuvStats> => {
     const rec = gpu.recorder(`lsuv ${act.name}`);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ADAPTER_VARIANTS } from "./adapter_variants.ts";
 import { assertClose } from "../../tests/assert_close.ts";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
 import { actStatsRef } from "../ref/act_stats.ts";
@@ -84,6 +85,8 @@ const TUNINGS: ActStatsTuning[] = [
   { workgroupSize: 64, perInvocation: 4, fanIn: 4, privateHistogram: false },
   { workgroupSize: 32, perInvocation: 3, fanIn: 2, vec4: false },
   { workgroupSize: 16, perInvocation: 5, fanIn: 3, vec4: false, privateHistogram: false },
+  // The rows of the adapter-variant table.
+  ...Object.values(ADAPTER_VARIANTS).map((row) => row.actStats ?? {}),
 ];
 
 for (const tuning of TUNINGS) {

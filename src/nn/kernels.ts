@@ -7,7 +7,8 @@
 import type { Gpu } from "../gpu/device.ts";
 import { type GeneralReluKernels, generalReluKernels } from "../kernels/activations.ts";
 import { type BatchNormKernels, batchNormKernels } from "../kernels/batchnorm.ts";
-import { type Conv2dKernels, conv2dKernels, type Conv2dTuning } from "../kernels/conv2d.ts";
+import { type Conv2dKernels, conv2dKernels } from "../kernels/conv2d.ts";
+import { ADAPTER_VARIANTS, adapterKind, type FamilyTunings } from "../kernels/adapter_variants.ts";
 import { type CrossEntropyKernels, crossEntropyKernels } from "../kernels/cross_entropy.ts";
 import { type LayerNormKernels, layerNormKernels } from "../kernels/layernorm.ts";
 import { type LinearKernels, linearKernels } from "../kernels/linear.ts";
@@ -28,27 +29,39 @@ export interface KernelSet {
   crossEntropy: CrossEntropyKernels;
 }
 
-/** Kernel tunings (override constants); omitted families use their defaults. */
-export interface KernelTuning {
-  /** Convolution tile sizes (grid-only: they never change a result's bits). */
-  conv?: Partial<Conv2dTuning>;
-}
+/**
+ * Kernel tunings per family (override constants and paths); omitted families use their defaults.
+ * The adapter's row of {@link ADAPTER_VARIANTS} is the default tuning.
+ */
+export type KernelTuning = FamilyTunings;
 
 const defaults = new WeakMap<Gpu, Promise<KernelSet>>();
 const preferred = new WeakMap<Gpu, KernelTuning>();
 
 /**
- * Makes `tuning` what {@link loadKernels} uses on `gpu` when given none (an adapter's autotuned
- * grid-only parameters: same results, other speed). Models built afterwards use it.
+ * Makes `tuning` override, family by family, the adapter's row in what {@link loadKernels} uses on
+ * `gpu` when given none (an adapter's autotuned grid-only conv parameters: same results, other
+ * speed). Models built afterwards use it.
  */
 export function setDefaultTuning(gpu: Gpu, tuning: KernelTuning): void {
   preferred.set(gpu, tuning);
   defaults.delete(gpu);
 }
 
-/** The tuning {@link loadKernels} uses on `gpu` when given none. */
+/**
+ * The tuning {@link loadKernels} (and the activation statistics' users) take on `gpu` when given
+ * none: the row of {@link ADAPTER_VARIANTS} for the adapter's kind, each family overridden by
+ * {@link setDefaultTuning}'s.
+ */
 export function defaultTuning(gpu: Gpu): KernelTuning {
-  return preferred.get(gpu) ?? {};
+  const row: KernelTuning = ADAPTER_VARIANTS[adapterKind(gpu.adapter)];
+  const override = preferred.get(gpu) ?? {};
+  const families = new Set([...Object.keys(row), ...Object.keys(override)]) as Set<
+    keyof KernelTuning
+  >;
+  return Object.fromEntries(
+    [...families].map((f) => [f, { ...row[f], ...override[f] }]),
+  ) as KernelTuning;
 }
 
 /** Compiles every kernel family (cached per device for the default tuning). */
@@ -81,10 +94,10 @@ async function compile(gpu: Gpu, tuning: KernelTuning): Promise<KernelSet> {
   const [conv, linear, act, batchNorm, layerNorm, crossEntropy] = await Promise.all([
     conv2dKernels(gpu, tuning.conv),
     linearKernels(gpu),
-    generalReluKernels(gpu),
-    batchNormKernels(gpu),
-    layerNormKernels(gpu),
-    crossEntropyKernels(gpu),
+    generalReluKernels(gpu, tuning.act),
+    batchNormKernels(gpu, tuning.batchNorm),
+    layerNormKernels(gpu, tuning.layerNorm),
+    crossEntropyKernels(gpu, tuning.crossEntropy),
   ]);
   return { conv, linear, act, batchNorm, layerNorm, crossEntropy };
 }

@@ -5,6 +5,7 @@ import {
   recordActStats,
 } from "../../kernels/act_stats.ts";
 import type { GpuTensor } from "../../gpu/tensor.ts";
+import { defaultTuning } from "../../nn/kernels.ts";
 import type { Layer } from "../../nn/layer.ts";
 import type { Callback, Learner } from "../learner.ts";
 
@@ -46,7 +47,7 @@ export class ActivationStatsCallback implements Callback {
   /** Hooks the filtered layers, with one stats row per training batch of the fit. */
   async beforeFit(learn: Learner): Promise<void> {
     const gpu = learn.model.gpu;
-    this.#kernels ??= await actStatsKernels(gpu);
+    this.#kernels ??= await actStatsKernels(gpu, defaultTuning(gpu).actStats);
     const rows = Math.max(1, learn.nEpochs * learn.trainBatches.batchCount);
     // Hooks (and their stats) are recreated on every fit, as the lesson's HooksCallback does.
     for (const h of this.#hooked) gpu.destroy(h.out);

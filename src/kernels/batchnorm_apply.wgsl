@@ -7,6 +7,7 @@
 // included below): one pass over the activations instead of two.
 
 // #include "general_relu_fn.wgsl"
+// #include "batchnorm_walk.wgsl"
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 4; // elements per invocation
@@ -43,29 +44,16 @@ fn main(
   if (i >= params.count) {
     return;
   }
-  // Position (row = n·C + c, hw) of element i, and how a step of WG elements moves it.
-  let row = i / params.HW;
-  var hw = i - row * params.HW;
-  var c = row % params.C;
-  let step_rows = WG / params.HW;
-  let step_hw = WG - step_rows * params.HW;
-  let step_c = step_rows % params.C;
-  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  var at = cursor_at(i, WG);
+  let a = fused_act();
   for (var k = 0u; k < PER; k++) {
     if (i >= params.count) {
       return;
     }
+    let c = at.c;
     y[i] = act_forward(a, (x[i] - mean[c]) * (rstd[c] * mults[c]) + adds[c]);
     i += WG;
-    hw += step_hw;
-    c += step_c;
-    if (hw >= params.HW) {
-      hw -= params.HW;
-      c += 1u;
-    }
-    if (c >= params.C) {
-      c -= params.C;
-    }
+    cursor_step(&at);
   }
 }
 
@@ -80,45 +68,33 @@ fn main4(
   if (e >= count4) {
     return;
   }
-  let row = (4u * e) / params.HW;
-  var hw = 4u * e - row * params.HW;
-  var c = row % params.C;
-  let step_rows = (4u * WG) / params.HW;
-  let step_hw = 4u * WG - step_rows * params.HW;
-  let step_c = step_rows % params.C;
-  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  var at = cursor_at(4u * e, 4u * WG);
+  let a = fused_act();
   for (var k = 0u; k < PER; k++) {
     if (e >= count4) {
       return;
     }
+    let c = at.c;
     // Components past the end of the row belong to the next channel.
     var m = vec4<f32>(mean[c]);
     var scale = vec4<f32>(rstd[c] * mults[c]);
     var shift = vec4<f32>(adds[c]);
     if (params.aligned == 0u) {
       let c1 = select(c + 1u, 0u, c + 1u == params.C);
-      let next = vec4<u32>(hw) + vec4<u32>(0u, 1u, 2u, 3u) >= vec4<u32>(params.HW);
+      let next = vec4<u32>(at.hw) + vec4<u32>(0u, 1u, 2u, 3u) >= vec4<u32>(params.HW);
       m = select(m, vec4<f32>(mean[c1]), next);
       scale = select(scale, vec4<f32>(rstd[c1] * mults[c1]), next);
       shift = select(shift, vec4<f32>(adds[c1]), next);
     }
     y4[e] = act_forward4(a, (x4[e] - m) * scale + shift);
     e += WG;
-    hw += step_hw;
-    c += step_c;
-    if (hw >= params.HW) {
-      hw -= params.HW;
-      c += 1u;
-    }
-    if (c >= params.C) {
-      c -= params.C;
-    }
+    cursor_step(&at);
   }
 }
 
 // chan4: the same per-element formula as main4 for H·W % 4 == 0, with workgroup (g, c) covering
-// vec4s g·WG·PER … of channel c only (m = n·H·W/4 + hw walked without division, as in
-// batchnorm_stats.wgsl). The channel's mean, scale and shift are then the same for every lane,
+// vec4s g·WG·PER … of channel c only (batchnorm_walk.wgsl's ChanWalk,
+// walked without division as in batchnorm_stats.wgsl). The channel's mean, scale and shift are then the same for every lane,
 // so lavapipe loads them once instead of per lane and per element as main4 must.
 @compute @workgroup_size(WG)
 fn chan4(
@@ -126,17 +102,13 @@ fn chan4(
   @builtin(workgroup_id) wid: vec3<u32>,
 ) {
   let c = wid.y;
-  let HW4 = params.HW / 4u;
   let M4 = params.count / 4u / params.C;
   var m = wid.x * WG * PER + j;
   if (m >= M4 || c >= params.C) {
     return;
   }
-  var n = m / HW4;
-  var hw = m - n * HW4;
-  let step_n = WG / HW4;
-  let step_hw = WG - step_n * HW4;
-  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  var w = chan_walk_at(m);
+  let a = fused_act();
   let mu = vec4<f32>(mean[c]);
   let scale = vec4<f32>(rstd[c] * mults[c]);
   let shift = vec4<f32>(adds[c]);
@@ -144,14 +116,9 @@ fn chan4(
     if (m >= M4) {
       return;
     }
-    let e = (n * params.C + c) * HW4 + hw;
+    let e = chan_walk_index(w, c);
     y4[e] = act_forward4(a, (x4[e] - mu) * scale + shift);
     m += WG;
-    hw += step_hw;
-    n += step_n;
-    if (hw >= HW4) {
-      hw -= HW4;
-      n += 1u;
-    }
+    chan_walk_step(&w);
   }
 }

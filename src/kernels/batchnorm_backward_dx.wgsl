@@ -8,6 +8,7 @@
 // (general_relu_fn.wgsl, included below).
 
 // #include "general_relu_fn.wgsl"
+// #include "batchnorm_walk.wgsl"
 
 override WG: u32 = 256; // invocations per workgroup
 override PER: u32 = 4; // elements per invocation
@@ -63,19 +64,15 @@ fn main(
   if (i >= params.count) {
     return;
   }
-  let row = i / params.HW;
-  var hw = i - row * params.HW;
-  var c = row % params.C;
-  let step_rows = WG / params.HW;
-  let step_hw = WG - step_rows * params.HW;
-  let step_c = step_rows % params.C;
+  var at = cursor_at(i, WG);
   let through = params.through_stats != 0u;
   let inv_m = 1.0 / f32(params.M);
-  let a = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  let a = fused_act();
   for (var k = 0u; k < PER; k++) {
     if (i >= params.count) {
       return;
     }
+    let c = at.c;
     let r = rstd[c];
     var g = dy[i];
     if ((a.flags & ACT_ON) != 0u) {
@@ -87,15 +84,7 @@ fn main(
     }
     dx[i] = mults[c] * r * g;
     i += WG;
-    hw += step_hw;
-    c += step_c;
-    if (hw >= params.HW) {
-      hw -= params.HW;
-      c += 1u;
-    }
-    if (c >= params.C) {
-      c -= params.C;
-    }
+    cursor_step(&at);
   }
 }
 
@@ -110,19 +99,15 @@ fn main4(
   if (e >= count4) {
     return;
   }
-  let row = (4u * e) / params.HW;
-  var hw = 4u * e - row * params.HW;
-  var c = row % params.C;
-  let step_rows = (4u * WG) / params.HW;
-  let step_hw = 4u * WG - step_rows * params.HW;
-  let step_c = step_rows % params.C;
+  var at = cursor_at(4u * e, 4u * WG);
   let through = params.through_stats != 0u;
   let inv_m = 1.0 / f32(params.M);
-  let act = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  let act = fused_act();
   for (var k = 0u; k < PER; k++) {
     if (e >= count4) {
       return;
     }
+    let c = at.c;
     // Components past the end of the row belong to the next channel.
     let a = chan_of(c);
     var m = vec4<f32>(a.m);
@@ -133,7 +118,7 @@ fn main4(
     var sh = vec4<f32>(a.b);
     if (params.aligned == 0u) {
       let b = chan_of(select(c + 1u, 0u, c + 1u == params.C));
-      let next = vec4<u32>(hw) + vec4<u32>(0u, 1u, 2u, 3u) >= vec4<u32>(params.HW);
+      let next = vec4<u32>(at.hw) + vec4<u32>(0u, 1u, 2u, 3u) >= vec4<u32>(params.HW);
       m = select(m, vec4<f32>(b.m), next);
       r = select(r, vec4<f32>(b.r), next);
       kk = select(kk, vec4<f32>(b.k), next);
@@ -151,15 +136,7 @@ fn main4(
     }
     dx4[e] = kk * g;
     e += WG;
-    hw += step_hw;
-    c += step_c;
-    if (hw >= params.HW) {
-      hw -= params.HW;
-      c += 1u;
-    }
-    if (c >= params.C) {
-      c -= params.C;
-    }
+    cursor_step(&at);
   }
 }
 
@@ -172,19 +149,15 @@ fn chan4(
   @builtin(workgroup_id) wid: vec3<u32>,
 ) {
   let c = wid.y;
-  let HW4 = params.HW / 4u;
   let M4 = params.count / 4u / params.C;
   var m = wid.x * WG * PER + j;
   if (m >= M4 || c >= params.C) {
     return;
   }
-  var n = m / HW4;
-  var hw = m - n * HW4;
-  let step_n = WG / HW4;
-  let step_hw = WG - step_n * HW4;
+  var w = chan_walk_at(m);
   let through = params.through_stats != 0u;
   let inv_m = 1.0 / f32(params.M);
-  let act = Act(params.act_flags, params.act_leak, params.act_sub, params.act_maxv);
+  let act = fused_act();
   let a = chan_of(c);
   let mu = vec4<f32>(a.m);
   let r = vec4<f32>(a.r);
@@ -196,7 +169,7 @@ fn chan4(
     if (m >= M4) {
       return;
     }
-    let e = (n * params.C + c) * HW4 + hw;
+    let e = chan_walk_index(w, c);
     var g = dy4[e];
     if ((act.flags & ACT_ON) != 0u) {
       g = act_backward4(act, (x4[e] - mu) * kk + sh, g);
@@ -207,11 +180,6 @@ fn chan4(
     }
     dx4[e] = kk * g;
     m += WG;
-    hw += step_hw;
-    n += step_n;
-    if (hw >= HW4) {
-      hw -= HW4;
-      n += 1u;
-    }
+    chan_walk_step(&w);
   }
 }

@@ -14,6 +14,7 @@ import batchnormApply from "./batchnorm_apply.wgsl" with { type: "text" };
 import batchnormBackwardDx from "./batchnorm_backward_dx.wgsl" with { type: "text" };
 import batchnormBackwardFinalize from "./batchnorm_backward_finalize.wgsl" with { type: "text" };
 import batchnormBackwardStats from "./batchnorm_backward_stats.wgsl" with { type: "text" };
+import batchnormWalk from "./batchnorm_walk.wgsl" with { type: "text" };
 import batchnormFinalize from "./batchnorm_finalize.wgsl" with { type: "text" };
 import batchnormStats from "./batchnorm_stats.wgsl" with { type: "text" };
 import conv2dBackwardInput from "./conv2d_backward_input.wgsl" with { type: "text" };
@@ -46,6 +47,7 @@ const WGSL: Readonly<Record<string, string>> = {
   "batchnorm_backward_stats.wgsl": batchnormBackwardStats,
   "batchnorm_finalize.wgsl": batchnormFinalize,
   "batchnorm_stats.wgsl": batchnormStats,
+  "batchnorm_walk.wgsl": batchnormWalk,
   "conv2d_backward_input.wgsl": conv2dBackwardInput,
   "conv2d_backward_weight.wgsl": conv2dBackwardWeight,
   "conv2d_backward_weight_c1.wgsl": conv2dBackwardWeightC1,
@@ -211,7 +213,7 @@ Deno.test("param blocks: every uniform struct of every kernel has a block agreei
     if (!(file in WGSL)) problems.push(`params.ts lists ${file}, not a kernel file`);
   }
   assert.deepStrictEqual(problems, []);
-  // What the check covers: 23 uniform structs in 22 files (the five included files have none).
+  // What the check covers: 23 uniform structs in 22 files (the six included files have none).
   const structs = Object.values(WGSL).flatMap((src) =>
     parseUniforms(src).filter((u) => parseStructs(src).has(u.type))
   );

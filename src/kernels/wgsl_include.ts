@@ -9,6 +9,7 @@
  *
  * @module
  */
+import batchnormWalk from "./batchnorm_walk.wgsl" with { type: "text" };
 import conv2dRegisterBlock from "./conv2d_register_block.wgsl" with { type: "text" };
 import generalReluFn from "./general_relu_fn.wgsl" with { type: "text" };
 import momentsMerge from "./moments_merge.wgsl" with { type: "text" };
@@ -17,6 +18,7 @@ import treeReduce from "./tree_reduce.wgsl" with { type: "text" };
 
 /** The files a kernel may include, by the name it uses. */
 export const WGSL_INCLUDES: Readonly<Record<string, string>> = Object.freeze({
+  "batchnorm_walk.wgsl": batchnormWalk,
   "conv2d_register_block.wgsl": conv2dRegisterBlock,
   "general_relu_fn.wgsl": generalReluFn,
   "moments_merge.wgsl": momentsMerge,

@@ -1,11 +1,12 @@
 /**
- * The run's table for people: per claim its verdict, estimate with interval, seeds and the look
- * that decided it, as console text and as the Markdown summary CI shows (`--summary FILE`,
- * `$GITHUB_STEP_SUMMARY`), with the gate's status against the baseline.
+ * The run's table for people: per claim its verdict, estimate with interval, seeds, the look
+ * that decided it and its training time, as console text and as the Markdown summary CI shows
+ * (`--summary FILE`, `$GITHUB_STEP_SUMMARY`), with the gate's status against the baseline.
  *
  * @module
  */
 
+import { duration } from "../util/duration.ts";
 import { describePlan } from "../verdict/plan.ts";
 import { formatValue } from "../verdict/sentence.ts";
 import type { GateReport } from "./gate.ts";
@@ -22,6 +23,8 @@ export interface SummaryRow {
   seeds: string;
   decided: string;
   status: string;
+  /** Training time spent on the claim (a run shared by claims is split between them). */
+  time: string;
 }
 
 /** The rows of `results` (with `gate` statuses when compared). */
@@ -50,6 +53,7 @@ export function summaryRows(results: Results, gate: GateReport | null): SummaryR
           ? `not at ${c.seedsUsed}`
           : "–",
         status: g ? (g.failing ? `${g.status} ✗` : g.status) : "–",
+        time: duration(c.seconds),
       };
     });
 }
@@ -63,10 +67,21 @@ const HEADER = [
   "seeds",
   "decided at",
   "vs baseline",
+  "time",
 ];
 
 function cellsOf(r: SummaryRow): string[] {
-  return [r.claim, r.numbers, r.verdict, r.estimate, r.interval, r.seeds, r.decided, r.status];
+  return [
+    r.claim,
+    r.numbers,
+    r.verdict,
+    r.estimate,
+    r.interval,
+    r.seeds,
+    r.decided,
+    r.status,
+    r.time,
+  ];
 }
 
 /** The table as aligned console text. */

@@ -190,6 +190,17 @@ Deno.test("summaryRows: 'decided at' from decidedAt, 'not at N' while inconclusi
   assert.ok(rows.every((r) => r.status === "–"), "no gate: no status");
 });
 
+Deno.test("summaryRows: each claim's training time, a shared run split between its claims", () => {
+  const results = fullResults();
+  results.claims[0] = { ...results.claims[0], seconds: 42.4 };
+  results.claims[1] = { ...results.claims[1], seconds: 1310 };
+  const rows = summaryRows(results, null);
+  const time = Object.fromEntries(rows.map((r) => [r.claim, r.time]));
+  assert.equal(time[results.claims[0].id], "42 s");
+  assert.equal(time[results.claims[1].id], "21.8 min");
+  assert.equal(time[results.claims[2].id], "3 s");
+});
+
 Deno.test("summaryRows: status from the gate against a baseline (failing marked ✗)", () => {
   const base = fullResults();
   const now = fullResults();
@@ -212,8 +223,11 @@ Deno.test("formatSummaryTable: aligned header, rule and one line per claim", () 
   const text = formatSummaryTable(rows);
   const lines = text.split("\n");
   assert.equal(lines.length, 2 + rows.length);
-  assert.match(lines[0], /^claim +# +verdict +estimate +interval +seeds +decided at +vs baseline$/);
-  assert.match(lines[1], /^-+( +-+){7}$/);
+  assert.match(
+    lines[0],
+    /^claim +# +verdict +estimate +interval +seeds +decided at +vs baseline +time$/,
+  );
+  assert.match(lines[1], /^-+( +-+){8}$/);
   for (const r of rows) assert.ok(text.includes(r.claim));
   // Columns line up: "verdict" starts at the same offset on every line.
   const at = lines[0].indexOf("verdict");
@@ -236,13 +250,13 @@ Deno.test("markdownSummary: full run: provenance, counts, table, '|' escaped, ga
   assert.ok(md.includes("(mesa-vulkan-drivers 25.0.7)"));
   assert.ok(md.includes("**0 reproduced, 2 not reproduced, 1 inconclusive, 1 errors**"));
 
-  // A "|" in a headline label is escaped in the table, and every row has 8 cells.
+  // A "|" in a headline label is escaped in the table, and every row has 9 cells.
   assert.ok(md.includes("eval acc \\| epoch 1"), md);
   const table = md.split("\n").filter((l) => l.startsWith("|"));
   assert.equal(table.length, 2 + now.claims.length);
   for (const l of table) {
     const cells = l.replaceAll("\\|", "").split("|").length - 2;
-    assert.equal(cells, 8, l);
+    assert.equal(cells, 9, l);
   }
   // The title is not a table cell, so a "|" in it cannot break the table.
   assert.ok(!md.includes("raw | normalised"));

@@ -13,6 +13,7 @@
 
 import type { RunProgress } from "../bench/runner.ts";
 import { type BatchProgress, runFraction } from "../train/callbacks/progress.ts";
+import { duration } from "../util/duration.ts";
 
 /** Where the display writes, and whether it is a terminal. */
 export interface ProgressSink {
@@ -41,14 +42,6 @@ export function bar(fraction: number, width: number): string {
   const f = Math.max(0, Math.min(1, fraction));
   const full = Math.floor(f * width);
   return "█".repeat(full) + "░".repeat(width - full);
-}
-
-/** "42 s", "3.5 min", "1.2 h". */
-export function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${(seconds / 60).toFixed(1)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 /** Erase from the cursor to the end of the screen (the bar block is the last thing shown). */

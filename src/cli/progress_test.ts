@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { RunProgress } from "../bench/runner.ts";
 import type { BatchProgress } from "../train/callbacks/progress.ts";
-import { bar, batchLine, duration, ProgressDisplay, type ProgressSink } from "./progress.ts";
+import { duration } from "../util/duration.ts";
+import { bar, batchLine, ProgressDisplay, type ProgressSink } from "./progress.ts";
 
 /** Carriage return + erase to the end of the screen: how the bars redraw in place. */
 const ESC = String.fromCharCode(27);

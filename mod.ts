@@ -99,22 +99,25 @@ export {
   recordGeneralReluForward,
 } from "./src/kernels/activations.ts";
 export {
-  BatchNormKernels,
+  type BatchNormKernels,
   batchNormKernels,
+  type BatchNormPipelines,
   type BatchNormTuning,
   recordBatchNormBackward,
   recordBatchNormForward,
 } from "./src/kernels/batchnorm.ts";
 export {
-  LayerNormKernels,
+  type LayerNormKernels,
   layerNormKernels,
+  type LayerNormPipelines,
   type LayerNormTuning,
   recordLayerNormBackward,
   recordLayerNormForward,
 } from "./src/kernels/layernorm.ts";
 export {
-  CrossEntropyKernels,
+  type CrossEntropyKernels,
   crossEntropyKernels,
+  type CrossEntropyPipelines,
   type CrossEntropyTuning,
   recordSoftmaxCrossEntropy,
 } from "./src/kernels/cross_entropy.ts";

@@ -145,3 +145,15 @@ function kernelContext(spec: KernelSpec): string {
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Awaits a table of pending values (kernels being compiled): the same names, each resolved, all
+ * compiled in parallel. A kernel set is declared as one such table, so its names are written once.
+ */
+export async function awaitTable<T extends object>(
+  table: { readonly [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const names = Object.keys(table) as (keyof T & string)[];
+  const values = await Promise.all(names.map((name) => table[name]));
+  return Object.fromEntries(names.map((name, i) => [name, values[i]])) as T;
+}

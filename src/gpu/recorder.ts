@@ -6,6 +6,13 @@ import type { GpuTensor } from "./tensor.ts";
 /** Workgroup counts: x, or [x, y], or [x, y, z]. */
 export type Workgroups = number | readonly [number, number?, number?];
 
+/** A 2-D grid covering `invocations` with at most 65535 workgroups along x. */
+export function grid2d(invocations: number, workgroupSize: number): [number, number] {
+  const groups = Math.ceil(invocations / workgroupSize);
+  const x = Math.min(groups, 65535);
+  return [x, x === 0 ? 0 : Math.ceil(groups / x)];
+}
+
 /** What a recorder needs from the runtime; implemented by `Gpu`. */
 export interface RecorderHost {
   /** The device commands are encoded for. */

@@ -7,7 +7,7 @@
  */
 
 import type { GpuTensor } from "../gpu/tensor.ts";
-import { actStatsKernels, recordActStats } from "../kernels/act_stats.ts";
+import { ACT_STATS_WIDTH, actStatsKernels, recordActStats } from "../kernels/act_stats.ts";
 import { GeneralRelu } from "../nn/activations.ts";
 import { defaultTuning } from "../nn/kernels.ts";
 import { Conv2d } from "../nn/conv2d.ts";
@@ -104,7 +104,7 @@ export async function lsuv(
 
   const gpu = model.gpu;
   const kernels = await actStatsKernels(gpu, defaultTuning(gpu).actStats);
-  const stats = gpu.tensor([1, 42], { label: "lsuv.stats" }); // [1, 42]: mean, std, hist
+  const stats = gpu.tensor([1, ACT_STATS_WIDTH], { label: "lsuv.stats" }); // mean, std, hist
   const measure = async (act: GeneralRelu): Promise<LsuvStats> => {
     const rec = gpu.recorder(`lsuv ${act.name}`);
     model.forward(rec, xb, false);

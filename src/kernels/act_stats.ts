@@ -14,7 +14,7 @@ import type { GpuTensor } from "../gpu/tensor.ts";
 import actStatsWgsl from "./act_stats.wgsl" with { type: "text" };
 import type { GrowingBuffers } from "../gpu/growing_buffers.ts";
 import { scratchBuffers } from "./scratch.ts";
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import { ACT_STATS_CHUNK_PARAMS, ACT_STATS_FINAL_PARAMS } from "./params.ts";
 
 const code = withIncludes(actStatsWgsl);

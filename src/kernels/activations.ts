@@ -10,7 +10,7 @@ import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { GeneralReluOptions } from "../shapes.ts";
 import activationsWgsl from "./activations.wgsl" with { type: "text" };
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import { GENERAL_RELU_PARAMS } from "./params.ts";
 
 const code = withIncludes(activationsWgsl);

@@ -12,7 +12,7 @@
  */
 import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
-import type { Kernel } from "../gpu/pipelines.ts";
+import { awaitTable, type Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type {
@@ -29,7 +29,7 @@ import backStatsWgsl from "./batchnorm_backward_stats.wgsl" with { type: "text" 
 import finalizeCode from "./batchnorm_finalize.wgsl" with { type: "text" };
 import statsWgsl from "./batchnorm_stats.wgsl" with { type: "text" };
 import { type BatchNormTuning, checkTensors, checkTuning, plan } from "./batchnorm_plan.ts";
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import {
   BATCHNORM_APPLY_PARAMS,
   BATCHNORM_BACKWARD_DX_PARAMS,
@@ -57,12 +57,8 @@ function actFields(
   return { act_flags: flags | 8, act_leak: leak, act_sub: sub, act_maxv: maxv };
 }
 
-/** The compiled BatchNorm2d pipelines for one tuning, with their scratch space. */
-export class BatchNormKernels {
-  /** The device the pipelines and scratch buffers live on. */
-  readonly gpu: Gpu;
-  /** The tuning the pipelines were compiled for, defaults filled in. */
-  readonly tuning: Readonly<Required<BatchNormTuning>>;
+/** The BatchNorm2d pipelines, one per pass and form. */
+export interface BatchNormPipelines {
   /** Forward pass 1: per-chunk summaries (mean, M2) [C, G, 2]. */
   readonly stats: Kernel;
   /** Forward pass 2: per-channel mean and rstd (and the running statistics). */
@@ -87,49 +83,18 @@ export class BatchNormKernels {
   readonly stats4: Kernel;
   /** backStats on vec4s: used when H·W % 4 == 0. */
   readonly backStats4: Kernel;
+}
+
+/** The compiled BatchNorm2d pipelines for one tuning, with their scratch space. */
+export interface BatchNormKernels extends BatchNormPipelines {
+  /** The device the pipelines and scratch buffers live on. */
+  readonly gpu: Gpu;
+  /** The tuning the pipelines were compiled for, defaults filled in. */
+  readonly tuning: Readonly<Required<BatchNormTuning>>;
+  /** Loads per chunk of the reduction passes: workgroupSize · chunkPerInvocation. */
+  readonly chunk: number;
   /** @internal Chunk partials [C, G, 2] and per-channel sums [C, 2]. */
   readonly scratch: GrowingBuffers;
-
-  /** Wraps compiled pipelines (see {@link batchNormKernels}, which compiles them). */
-  constructor(
-    gpu: Gpu,
-    tuning: Required<BatchNormTuning>,
-    k: {
-      stats: Kernel;
-      finalize: Kernel;
-      apply: Kernel;
-      backStats: Kernel;
-      backFinalize: Kernel;
-      backDx: Kernel;
-      apply4: Kernel;
-      backDx4: Kernel;
-      applyChan4: Kernel;
-      backDxChan4: Kernel;
-      stats4: Kernel;
-      backStats4: Kernel;
-    },
-  ) {
-    this.gpu = gpu;
-    this.tuning = Object.freeze({ ...tuning });
-    this.stats = k.stats;
-    this.finalize = k.finalize;
-    this.apply = k.apply;
-    this.backStats = k.backStats;
-    this.backFinalize = k.backFinalize;
-    this.backDx = k.backDx;
-    this.apply4 = k.apply4;
-    this.backDx4 = k.backDx4;
-    this.applyChan4 = k.applyChan4;
-    this.backDxChan4 = k.backDxChan4;
-    this.stats4 = k.stats4;
-    this.backStats4 = k.backStats4;
-    this.scratch = scratchBuffers(gpu, "batchnorm.scratch");
-  }
-
-  /** Loads per chunk of the reduction passes: workgroupSize · chunkPerInvocation. */
-  get chunk(): number {
-    return this.tuning.workgroupSize * this.tuning.chunkPerInvocation;
-  }
 }
 
 /** Compiles (once per device and tuning) the six BatchNorm2d passes. */
@@ -154,47 +119,27 @@ export async function batchNormKernels(
     constants: Record<string, number>,
     entryPoint = "main",
   ) => gpu.pipelines.get({ label, code, constants, entryPoint });
-  const [
-    stats,
-    finalize,
-    apply,
-    backStats,
-    backFinalize,
-    backDx,
-    apply4,
-    backDx4,
-    applyChan4,
-    backDxChan4,
-    stats4,
-    backStats4,
-  ] = await Promise.all([
-    get("batchnorm_stats", statsCode, reduce),
-    get("batchnorm_finalize", finalizeCode, { WG }),
-    get("batchnorm_apply", applyCode, elementwise),
-    get("batchnorm_backward_stats", backStatsCode, reduce),
-    get("batchnorm_backward_finalize", backFinalizeCode, { WG }),
-    get("batchnorm_backward_dx", backDxCode, elementwise),
-    get("batchnorm_apply", applyCode, elementwise, "main4"),
-    get("batchnorm_backward_dx", backDxCode, elementwise, "main4"),
-    get("batchnorm_apply", applyCode, elementwise, "chan4"),
-    get("batchnorm_backward_dx", backDxCode, elementwise, "chan4"),
-    get("batchnorm_stats", statsCode, reduce, "main4"),
-    get("batchnorm_backward_stats", backStatsCode, reduce, "main4"),
-  ]);
-  return new BatchNormKernels(gpu, t, {
-    stats,
-    finalize,
-    apply,
-    backStats,
-    backFinalize,
-    backDx,
-    apply4,
-    backDx4,
-    applyChan4,
-    backDxChan4,
-    stats4,
-    backStats4,
+  const pipelines = await awaitTable<BatchNormPipelines>({
+    stats: get("batchnorm_stats", statsCode, reduce),
+    finalize: get("batchnorm_finalize", finalizeCode, { WG }),
+    apply: get("batchnorm_apply", applyCode, elementwise),
+    backStats: get("batchnorm_backward_stats", backStatsCode, reduce),
+    backFinalize: get("batchnorm_backward_finalize", backFinalizeCode, { WG }),
+    backDx: get("batchnorm_backward_dx", backDxCode, elementwise),
+    apply4: get("batchnorm_apply", applyCode, elementwise, "main4"),
+    backDx4: get("batchnorm_backward_dx", backDxCode, elementwise, "main4"),
+    applyChan4: get("batchnorm_apply", applyCode, elementwise, "chan4"),
+    backDxChan4: get("batchnorm_backward_dx", backDxCode, elementwise, "chan4"),
+    stats4: get("batchnorm_stats", statsCode, reduce, "main4"),
+    backStats4: get("batchnorm_backward_stats", backStatsCode, reduce, "main4"),
   });
+  return {
+    gpu,
+    tuning: Object.freeze(t),
+    chunk: t.workgroupSize * t.chunkPerInvocation,
+    scratch: scratchBuffers(gpu, "batchnorm.scratch"),
+    ...pipelines,
+  };
 }
 
 /**

@@ -26,7 +26,7 @@ import { conv2dOutSize, type Conv2dShape } from "../shapes.ts";
 import { type Conv2dKernels, quadsFor } from "./conv2d_kernels.ts";
 import { packPlan, recordPack, windows } from "./conv2d_pack.ts";
 import { recordConv2dWeightGradient } from "./conv2d_weight_gradient.ts";
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import { CONV2D_BACKWARD_INPUT_PARAMS, CONV2D_FORWARD_PARAMS } from "./params.ts";
 
 export {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Gpu } from "../gpu/device.ts";
-import type { Kernel } from "../gpu/pipelines.ts";
+import { awaitTable, type Kernel } from "../gpu/pipelines.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { GrowingBuffers } from "../gpu/growing_buffers.ts";
 import { withIncludes } from "./wgsl_include.ts";
@@ -151,37 +151,8 @@ function checkTuning(t: Conv2dTuning, gpu: Gpu): void {
   }
 }
 
-class Conv2dKernelSet implements Conv2dKernels {
-  // Outgrown workspaces are kept: a recorder still being filled may bind them.
-  readonly #workspaces: GrowingBuffers;
-
-  constructor(
-    readonly gpu: Gpu,
-    readonly tuning: Readonly<Conv2dTuning>,
-    readonly pack: Kernel,
-    readonly packDout: Kernel,
-    readonly forward: ByQuads,
-    readonly forwardC1: ByQuads,
-    readonly backwardInput: ByQuads,
-    readonly backwardWeight: ByQuads,
-    readonly backwardWeightC1: Kernel,
-    readonly reduce: Kernel,
-  ) {
-    this.#workspaces = new GrowingBuffers(gpu, "conv2d", {
-      outgrown: "keep",
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST |
-        GPUBufferUsage.UNIFORM,
-    });
-  }
-
-  workspace(kind: "packed" | "partials", vec4s: number): GpuTensor<"f32"> {
-    return this.#workspaces.get(kind, vec4s * 4);
-  }
-
-  release(): void {
-    this.#workspaces.release();
-  }
-}
+/** The pipelines of a conv kernel set: everything but its device, tuning and workspaces. */
+export type Conv2dPipelines = Omit<Conv2dKernels, "gpu" | "tuning" | "workspace" | "release">;
 
 /** Compiles (once per process and tuning) the conv kernels. */
 export async function conv2dKernels(
@@ -204,42 +175,36 @@ export async function conv2dKernels(
     return Object.freeze(Object.fromEntries(heights.map((q, i) => [q, kernels[i]])));
   };
   const mm = { WG: t.wg, COLS: t.cols };
-  const [
-    pack,
-    packDout,
-    forward,
-    forwardC1,
-    backwardInput,
-    backwardWeight,
-    backwardWeightC1,
-    reduce,
-  ] = await Promise
-    .all([
-      gpu.pipelines.get({ label: "conv2d_pack", code: packCode, constants: aux }),
-      gpu.pipelines.get({ label: "conv2d_pack_dout", code: packDoutCode, constants: aux }),
-      byQuads("conv2d_forward", forwardCode, t.quads, mm),
-      byQuads("conv2d_forward_c1", forwardC1Code, t.quads, { WG: t.wg }),
-      byQuads("conv2d_backward_input", inputCode, t.quads, mm),
-      byQuads("conv2d_backward_weight", weightCode, t.dwQuads, { WG: t.dwWg, COLS: t.dwCols }),
-      gpu.pipelines.get({
-        label: "conv2d_backward_weight_c1",
-        code: weightC1Code,
-        constants: { WG: t.dwWg },
-      }),
-      gpu.pipelines.get({ label: "conv2d_reduce", code: reduceCode, constants: aux }),
-    ]);
-  return new Conv2dKernelSet(
+  const pipelines = await awaitTable<Conv2dPipelines>({
+    pack: gpu.pipelines.get({ label: "conv2d_pack", code: packCode, constants: aux }),
+    packDout: gpu.pipelines.get({ label: "conv2d_pack_dout", code: packDoutCode, constants: aux }),
+    forward: byQuads("conv2d_forward", forwardCode, t.quads, mm),
+    forwardC1: byQuads("conv2d_forward_c1", forwardC1Code, t.quads, { WG: t.wg }),
+    backwardInput: byQuads("conv2d_backward_input", inputCode, t.quads, mm),
+    backwardWeight: byQuads("conv2d_backward_weight", weightCode, t.dwQuads, {
+      WG: t.dwWg,
+      COLS: t.dwCols,
+    }),
+    backwardWeightC1: gpu.pipelines.get({
+      label: "conv2d_backward_weight_c1",
+      code: weightC1Code,
+      constants: { WG: t.dwWg },
+    }),
+    reduce: gpu.pipelines.get({ label: "conv2d_reduce", code: reduceCode, constants: aux }),
+  });
+  // Outgrown workspaces are kept: a recorder still being filled may bind them.
+  const workspaces = new GrowingBuffers(gpu, "conv2d", {
+    outgrown: "keep",
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST |
+      GPUBufferUsage.UNIFORM,
+  });
+  return {
     gpu,
-    t,
-    pack,
-    packDout,
-    forward,
-    forwardC1,
-    backwardInput,
-    backwardWeight,
-    backwardWeightC1,
-    reduce,
-  );
+    tuning: t,
+    ...pipelines,
+    workspace: (kind, vec4s) => workspaces.get(kind, vec4s * 4),
+    release: () => workspaces.release(),
+  };
 }
 
 /** The smallest register-block height (quads) covering `rows`, at most `max`. */

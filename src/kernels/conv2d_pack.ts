@@ -8,7 +8,7 @@
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { type Conv2dKernels, WINDOW } from "./conv2d_kernels.ts";
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import { CONV2D_PACK_PARAMS } from "./params.ts";
 
 function roundUp(v: number, m: number): number {

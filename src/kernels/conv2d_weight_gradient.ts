@@ -9,7 +9,7 @@ import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import { conv2dOutSize, type Conv2dShape } from "../shapes.ts";
 import { type Conv2dKernels, type Conv2dTuning, quadsFor } from "./conv2d_kernels.ts";
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import {
   CONV2D_BACKWARD_WEIGHT_PARAMS,
   CONV2D_PACK_DOUT_PARAMS,

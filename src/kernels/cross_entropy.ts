@@ -6,7 +6,7 @@
  */
 import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
-import type { Kernel } from "../gpu/pipelines.ts";
+import { awaitTable, type Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { LogitsShape } from "../shapes.ts";
@@ -14,7 +14,7 @@ import type { GrowingBuffers } from "../gpu/growing_buffers.ts";
 import { scratchBuffers } from "./scratch.ts";
 import reduceWgsl from "./cross_entropy_reduce.wgsl" with { type: "text" };
 import rowsCode from "./cross_entropy_rows.wgsl" with { type: "text" };
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import {
   CROSS_ENTROPY_REDUCE_PARAMS,
   CROSS_ENTROPY_ROWS_PARAMS,
@@ -31,27 +31,22 @@ export interface CrossEntropyTuning {
   fanIn?: number;
 }
 
-/** The compiled cross-entropy pipelines for one tuning, with their scratch space. */
-export class CrossEntropyKernels {
-  /** The device the pipelines and scratch buffers live on. */
-  readonly gpu: Gpu;
-  /** The tuning the pipelines were compiled for, defaults filled in. */
-  readonly tuning: Readonly<Required<CrossEntropyTuning>>;
+/** The cross-entropy pipelines. */
+export interface CrossEntropyPipelines {
   /** Pass 1, one invocation per row: loss, argmax hit and dlogits. */
   readonly rows: Kernel;
   /** Pass 2: adds the per-row losses and hits in a fixed order (batch loss, totals). */
   readonly reduce: Kernel;
+}
+
+/** The compiled cross-entropy pipelines for one tuning, with their scratch space. */
+export interface CrossEntropyKernels extends CrossEntropyPipelines {
+  /** The device the pipelines and scratch buffers live on. */
+  readonly gpu: Gpu;
+  /** The tuning the pipelines were compiled for, defaults filled in. */
+  readonly tuning: Readonly<Required<CrossEntropyTuning>>;
   /** @internal Per-row (loss, correct) [N, 2]; placeholders for absent outputs. */
   readonly scratch: GrowingBuffers;
-
-  /** Wraps compiled pipelines (see {@link crossEntropyKernels}, which compiles them). */
-  constructor(gpu: Gpu, tuning: Required<CrossEntropyTuning>, k: { rows: Kernel; reduce: Kernel }) {
-    this.gpu = gpu;
-    this.tuning = Object.freeze({ ...tuning });
-    this.rows = k.rows;
-    this.reduce = k.reduce;
-    this.scratch = scratchBuffers(gpu, "cross_entropy.scratch");
-  }
 }
 
 /** Compiles (once per device and tuning) the two cross-entropy passes. */
@@ -65,19 +60,24 @@ export async function crossEntropyKernels(
       throw new RangeError(`crossEntropy tuning: ${name} = ${v}, expected an integer in [1, 1024]`);
     }
   }
-  const [rows, reduce] = await Promise.all([
-    gpu.pipelines.get({
+  const pipelines = await awaitTable<CrossEntropyPipelines>({
+    rows: gpu.pipelines.get({
       label: "cross_entropy_rows",
       code: rowsCode,
       constants: { WG: t.workgroupSize },
     }),
-    gpu.pipelines.get({
+    reduce: gpu.pipelines.get({
       label: "cross_entropy_reduce",
       code: reduceCode,
       constants: { WG: t.workgroupSize, FAN: t.fanIn },
     }),
-  ]);
-  return new CrossEntropyKernels(gpu, t, { rows, reduce });
+  });
+  return {
+    gpu,
+    tuning: Object.freeze(t),
+    scratch: scratchBuffers(gpu, "cross_entropy.scratch"),
+    ...pipelines,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Gpu } from "../gpu/device.ts";
 import type { Binding, Kernel } from "../gpu/pipelines.ts";
-import type { Recorder } from "../gpu/recorder.ts";
+import { grid2d, type Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { GatherParams } from "../shapes.ts";
 import code from "./gather.wgsl" with { type: "text" };
@@ -67,11 +67,4 @@ export function recordGather(
     [b.images, b.labels, b.order, b.params, b.x, b.y],
     grid2d(count * words, wg),
   );
-}
-
-/** A 2-D grid covering `invocations` with at most 65535 workgroups along x. */
-export function grid2d(invocations: number, workgroupSize: number): [number, number] {
-  const groups = Math.ceil(invocations / workgroupSize);
-  const x = Math.min(groups, 65535);
-  return [x, x === 0 ? 0 : Math.ceil(groups / x)];
 }

@@ -3,7 +3,8 @@ import { assertClose } from "../../tests/assert_close.ts";
 import { noGpu, testGpu } from "../../tests/gpu.ts";
 import { gatherRef } from "../ref/gather.ts";
 import { Rng } from "../util/rng.ts";
-import { encodeGatherParams, gatherKernel, grid2d, recordGather } from "./gather.ts";
+import { encodeGatherParams, gatherKernel, recordGather } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 
 const POISON_Y = 0xdeadbeef;
 

@@ -7,13 +7,13 @@
  */
 import { withIncludes } from "./wgsl_include.ts";
 import type { Gpu } from "../gpu/device.ts";
-import type { Kernel } from "../gpu/pipelines.ts";
+import { awaitTable, type Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
 import type { NormShape } from "../shapes.ts";
 import type { GrowingBuffers } from "../gpu/growing_buffers.ts";
 import { scratchBuffers } from "./scratch.ts";
-import { grid2d } from "./gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import {
   LAYERNORM_BACKWARD_PARAMS,
   LAYERNORM_FORWARD_PARAMS,
@@ -35,12 +35,8 @@ export interface LayerNormTuning {
   fanIn?: number;
 }
 
-/** The compiled LayerNorm pipelines for one tuning, with their scratch space. */
-export class LayerNormKernels {
-  /** The device the pipelines and scratch buffers live on. */
-  readonly gpu: Gpu;
-  /** The tuning the pipelines were compiled for, defaults filled in. */
-  readonly tuning: Readonly<Required<LayerNormTuning>>;
+/** The LayerNorm pipelines. */
+export interface LayerNormPipelines {
   /** Normalises each item (one workgroup per item). */
   readonly forward: Kernel;
   /** Backward pass 1, one workgroup per item: dx and the item's (Σdy, Σdy·xhat). */
@@ -51,24 +47,16 @@ export class LayerNormKernels {
   readonly forward4: Kernel;
   /** backward on vec4s: used when C·H·W is a multiple of 4. */
   readonly backward4: Kernel;
+}
+
+/** The compiled LayerNorm pipelines for one tuning, with their scratch space. */
+export interface LayerNormKernels extends LayerNormPipelines {
+  /** The device the pipelines and scratch buffers live on. */
+  readonly gpu: Gpu;
+  /** The tuning the pipelines were compiled for, defaults filled in. */
+  readonly tuning: Readonly<Required<LayerNormTuning>>;
   /** @internal Per-item partials [N, 2] of the backward. */
   readonly scratch: GrowingBuffers;
-
-  /** Wraps compiled pipelines (see {@link layerNormKernels}, which compiles them). */
-  constructor(
-    gpu: Gpu,
-    tuning: Required<LayerNormTuning>,
-    k: { forward: Kernel; backward: Kernel; reduce: Kernel; forward4: Kernel; backward4: Kernel },
-  ) {
-    this.gpu = gpu;
-    this.tuning = Object.freeze({ ...tuning });
-    this.forward = k.forward;
-    this.backward = k.backward;
-    this.reduce = k.reduce;
-    this.forward4 = k.forward4;
-    this.backward4 = k.backward4;
-    this.scratch = scratchBuffers(gpu, "layernorm.scratch");
-  }
 }
 
 /** Compiles (once per device and tuning) the LayerNorm forward and backward kernels. */
@@ -87,14 +75,19 @@ export async function layerNormKernels(
   const constants = { WG: t.workgroupSize, FAN: t.fanIn };
   const get = (label: string, code: string, entryPoint = "main") =>
     gpu.pipelines.get({ label, code, constants, entryPoint });
-  const [forward, backward, reduce, forward4, backward4] = await Promise.all([
-    get("layernorm_forward", forwardCode),
-    get("layernorm_backward", backwardCode),
-    get("layernorm_backward_reduce", reduceCode),
-    get("layernorm_forward", forwardCode, "main4"),
-    get("layernorm_backward", backwardCode, "main4"),
-  ]);
-  return new LayerNormKernels(gpu, t, { forward, backward, reduce, forward4, backward4 });
+  const pipelines = await awaitTable<LayerNormPipelines>({
+    forward: get("layernorm_forward", forwardCode),
+    backward: get("layernorm_backward", backwardCode),
+    reduce: get("layernorm_backward_reduce", reduceCode),
+    forward4: get("layernorm_forward", forwardCode, "main4"),
+    backward4: get("layernorm_backward", backwardCode, "main4"),
+  });
+  return {
+    gpu,
+    tuning: Object.freeze(t),
+    scratch: scratchBuffers(gpu, "layernorm.scratch"),
+    ...pipelines,
+  };
 }
 
 /**

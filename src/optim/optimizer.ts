@@ -18,7 +18,7 @@ import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
-import { grid2d } from "../kernels/gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import type { Arena } from "../nn/arena.ts";
 import type { OptimizerSpec } from "../shapes.ts";
 import code from "./optimizer.wgsl" with { type: "text" };

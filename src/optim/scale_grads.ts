@@ -11,7 +11,7 @@ import type { Gpu } from "../gpu/device.ts";
 import type { Kernel } from "../gpu/pipelines.ts";
 import type { Recorder } from "../gpu/recorder.ts";
 import type { GpuTensor } from "../gpu/tensor.ts";
-import { grid2d } from "../kernels/gather.ts";
+import { grid2d } from "../gpu/recorder.ts";
 import code from "./scale_grads.wgsl" with { type: "text" };
 
 /** The `Params` uniform struct of scale_grads.wgsl, declared once (its test parses the WGSL). */

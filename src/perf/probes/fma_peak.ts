@@ -9,7 +9,7 @@ import type { Gpu } from "../../gpu/device.ts";
 import type { Kernel } from "../../gpu/pipelines.ts";
 import type { Recorder } from "../../gpu/recorder.ts";
 import type { GpuTensor } from "../../gpu/tensor.ts";
-import { grid2d } from "../../kernels/gather.ts";
+import { grid2d } from "../../gpu/recorder.ts";
 import code from "./fma_peak.wgsl" with { type: "text" };
 import type { FmaPeakShape } from "./shapes.ts";
 

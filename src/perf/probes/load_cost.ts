@@ -10,7 +10,7 @@ import type { Gpu } from "../../gpu/device.ts";
 import type { Kernel } from "../../gpu/pipelines.ts";
 import type { Recorder } from "../../gpu/recorder.ts";
 import type { GpuTensor } from "../../gpu/tensor.ts";
-import { grid2d } from "../../kernels/gather.ts";
+import { grid2d } from "../../gpu/recorder.ts";
 import code from "./load_cost.wgsl" with { type: "text" };
 import { LOAD_COST_SLOTS, type LoadCostShape } from "./shapes.ts";
 

@@ -2,7 +2,7 @@ import type { Gpu } from "../../gpu/device.ts";
 import type { Kernel } from "../../gpu/pipelines.ts";
 import type { Recorder } from "../../gpu/recorder.ts";
 import type { GpuTensor } from "../../gpu/tensor.ts";
-import { grid2d } from "../../kernels/gather.ts";
+import { grid2d } from "../../gpu/recorder.ts";
 import code from "./matmul.wgsl" with { type: "text" };
 import codeVec4 from "./matmul_vec4.wgsl" with { type: "text" };
 import type { MatmulShape } from "./shapes.ts";

@@ -1,5 +1,8 @@
 /**
- * The size budget (issue 17): no source file over 400 lines, no function over 80.
+ * The size budget (issue 17): no source file over 400 lines, no function over 80, and the
+ * product (`src/` without the measurement code in `src/perf/`) no larger than a stated number of
+ * lines, set at its size when the check came in: growth has to be argued for, by raising
+ * {@link LIMITS}.productLines in the same change and saying why.
  *
  * Scope: every `*.ts` and `*.wgsl` under `src/` and `benches/`, except `*_test.ts`
  * files and the test fixtures in `src/report/testdata/`. A TypeScript function is
@@ -24,10 +27,21 @@ export interface Limits {
   readonly file: number;
   /** Most lines a function may span. */
   readonly fn: number;
+  /** Most lines of the product: in-scope files under `src/` but not `src/perf/` (unchecked if absent). */
+  readonly productLines?: number;
 }
 
-/** The budget of issue 17. */
-export const LIMITS: Limits = { file: 400, fn: 80 };
+/**
+ * The budget of issue 17. productLines: 24,926 on 2026-12-02 (3edaf56), rounded up to 25,000.
+ * Issue 17 asked for < 14,000 for all of src/; that is a decision about which features stay
+ * (see its closing note), not a limit this check can hold today.
+ */
+export const LIMITS: Limits = { file: 400, fn: 80, productLines: 25_000 };
+
+/** In-scope files under this folder are the product, except those under {@link MEASUREMENT}. */
+export const PRODUCT_ROOT = "src/";
+/** Measurement only (probes, kernel benchmarks, autotune): outside the product line budget. */
+export const MEASUREMENT = "src/perf/";
 
 /** One function found in a source: its name, first line (1-based) and span in lines. */
 export interface FunctionSize {
@@ -219,6 +233,7 @@ export function checkTree(
 ): BudgetReport {
   const found: string[] = [];
   const totals: string[] = [];
+  let product = 0;
   for (const root of roots) {
     let tsLines = 0, wgslLines = 0, files = 0;
     for (const path of collectFiles(base, [root])) {
@@ -226,12 +241,22 @@ export function checkTree(
       found.push(...violations(path, size, limits));
       if (path.endsWith(".wgsl")) wgslLines += size.lines;
       else tsLines += size.lines;
+      if (path.startsWith(PRODUCT_ROOT) && !path.startsWith(MEASUREMENT)) product += size.lines;
       files++;
     }
     totals.push(
       `${root}/: ${tsLines + wgslLines} lines in ${files} files ` +
         `(TypeScript ${tsLines}, WGSL ${wgslLines}; tests excluded)`,
     );
+  }
+  if (limits.productLines !== undefined && roots.some((r) => `${r}/` === PRODUCT_ROOT)) {
+    totals.push(`product (${PRODUCT_ROOT} without ${MEASUREMENT}): ${product} lines`);
+    if (product > limits.productLines) {
+      found.push(
+        `${PRODUCT_ROOT} without ${MEASUREMENT} is ${product} lines (limit ` +
+          `${limits.productLines}): growth has to be argued for (LIMITS.productLines)`,
+      );
+    }
   }
   return { violations: found, totals };
 }
@@ -244,9 +269,13 @@ if (import.meta.main) {
   if (report.violations.length > 0) {
     console.log(
       `size budget: ${report.violations.length} violation(s) ` +
-        `(files ≤ ${LIMITS.file} lines, functions ≤ ${LIMITS.fn} lines)`,
+        `(files ≤ ${LIMITS.file} lines, functions ≤ ${LIMITS.fn} lines, product ≤ ` +
+        `${LIMITS.productLines} lines)`,
     );
     Deno.exit(1);
   }
-  console.log(`size budget: ok (files ≤ ${LIMITS.file} lines, functions ≤ ${LIMITS.fn} lines)`);
+  console.log(
+    `size budget: ok (files ≤ ${LIMITS.file} lines, functions ≤ ${LIMITS.fn} lines, ` +
+      `product ≤ ${LIMITS.productLines} lines)`,
+  );
 }

@@ -148,6 +148,26 @@ Deno.test("scope: .ts and .wgsl, tests and report fixtures excluded", () => {
   assert.equal(inScope("src/README.md"), false);
 });
 
+Deno.test("checkTree: the product (src/ without src/perf/) over its line limit is a violation", () => {
+  const dir = mkdtempSync(join(tmpdir(), "size-budget-"));
+  try {
+    mkdirSync(join(dir, "src", "perf"), { recursive: true });
+    writeFileSync(join(dir, "src", "a.ts"), "const a = 1;\n".repeat(30));
+    writeFileSync(join(dir, "src", "perf", "probe.ts"), "const p = 1;\n".repeat(50));
+    const at = (productLines: number) => checkTree(dir, ["src"], { ...LIMITS, productLines });
+    assert.deepEqual(at(30).violations, [], "measurement code does not count");
+    assert.deepEqual(at(29).violations, [
+      "src/ without src/perf/ is 30 lines (limit 29): growth has to be argued for " +
+      "(LIMITS.productLines)",
+    ]);
+    const unlimited = checkTree(dir, ["src"], { file: 400, fn: 80 });
+    assert.deepEqual(unlimited.violations, []);
+    assert.ok(!unlimited.totals.some((t) => t.startsWith("product")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 Deno.test("checkTree: walks the roots, reports violations and totals", () => {
   const dir = mkdtempSync(join(tmpdir(), "size-budget-"));
   try {
@@ -162,6 +182,7 @@ Deno.test("checkTree: walks the roots, reports violations and totals", () => {
     assert.deepEqual(report.totals, [
       "src/: 163 lines in 3 files (TypeScript 161, WGSL 2; tests excluded)",
       "benches/: 0 lines in 0 files (TypeScript 0, WGSL 0; tests excluded)",
+      "product (src/ without src/perf/): 163 lines",
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

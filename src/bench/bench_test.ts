@@ -727,3 +727,72 @@ Deno.test("runClaims: a fixed one-seed run is shown, not judged (one seed decide
   assert.deepEqual(results[0].checks, []);
   assert.equal(results[0].configs[0].runs.length, 1);
 });
+
+// (j) Runs in flight at once (`--jobs`).
+
+/** FakeRuns whose runs take a few milliseconds (by seed), counting how many are in flight. */
+class SlowRuns extends FakeRuns {
+  inFlight = 0;
+  maxInFlight = 0;
+  override async get(config: TrainConfig, seed: number): Promise<RunRecord> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 1 + (seed * 7) % 5));
+      return await super.get(config, seed);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+Deno.test("runClaims with concurrency: runs overlap up to the limit, start seed-major, same results; probes one at a time", async () => {
+  let probesInFlight = 0;
+  let probesMax = 0;
+  const slowProbe: ProbeSubject = {
+    ...probe(() => 1),
+    run: async ({ seed }) => {
+      probesMax = Math.max(probesMax, ++probesInFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      probesInFlight--;
+      return { metrics: { m: 1 }, detail: { seed } };
+    },
+  };
+  const claims = () => [
+    claimOf("c1", { a: LR.high, b: LR.straddle }, [atLeast("t", "b", 0.85)]),
+    claimOf("c2", { d: LR.diverging }, [atLeast("t", "d", 0.85)]),
+    claimOf("c3", { p: slowProbe }, [everySeed("p")]),
+  ];
+  const outcome = async (concurrency: number) => {
+    const runs = new SlowRuns();
+    const starts: string[] = [];
+    const { results } = await run(claims(), {
+      runs,
+      concurrency,
+      onProgress: (e) => e.phase === "start" && starts.push(`${e.label}#${e.seed}`),
+    });
+    const text = JSON.stringify(results, (k, v) => (k === "seconds" ? undefined : v));
+    return { runs, starts, text };
+  };
+  const one = await outcome(1);
+  const three = await outcome(3);
+  assert.equal(one.runs.maxInFlight, 1);
+  assert.equal(three.runs.maxInFlight, 3);
+  assert.equal(probesMax, 1, "probes share the device: never two at once");
+  assert.deepEqual(three.starts, one.starts);
+  assert.equal(three.text, one.text);
+  // Every straddling seed up to 20 was asked once, whatever the overlap.
+  assert.deepEqual(three.runs.seeds(LR.straddle).sort((x, y) => x - y), range(1, 20));
+});
+
+Deno.test("runClaims with concurrency: a DataError still ends the whole run", async () => {
+  const runs = new SlowRuns();
+  await assert.rejects(
+    run([claimOf("a", { h: LR.high, n: LR.noData }, [beats("t", "h", "n", 0)])], {
+      runs,
+      concurrency: 2,
+    }),
+    DataError,
+  );
+  assert.equal(runs.inFlight, 0, "the other lane finished its run before the error came out");
+});

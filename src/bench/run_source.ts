@@ -17,6 +17,7 @@ import { sha256Hex, trainerCodeIdentity } from "../store/code_identity.ts";
 import { vulkanDriver } from "../store/driver.ts";
 import { canonicalJson, type RunKey } from "../store/run_key.ts";
 import type { RunStore } from "../store/run_store.ts";
+import { OneAtATime } from "../util/one_at_a_time.ts";
 
 /** A run as the store keeps it: finished (trained, possibly diverged) or failed before training. */
 export const RunRecordSchema = z.object({
@@ -36,8 +37,8 @@ export interface RunSourceOptions {
   saveTo?: RunStore<RunRecord> | null;
   log?: (m: string) => void;
   signal?: AbortSignal;
-  /** Where a run being trained is, after every batch (progress displays). */
-  onBatch?: (p: BatchProgress) => void;
+  /** Where a run being trained is, after every batch, and which run ({@link runId}). */
+  onBatch?: (p: BatchProgress, run: string) => void;
   /**
    * Train only this shard's runs (`--shard i/n`): a run outside the partition that is not in the
    * store is a {@link MissingRunError} (another shard trains it).
@@ -47,6 +48,23 @@ export interface RunSourceOptions {
   train?: boolean;
   /** Called after each run is available, with whether it came from the store. */
   onRun?: (e: { config: TrainConfig; seed: number; cached: boolean; seconds: number }) => void;
+  /**
+   * Trains runs in other processes (`deno task bench --jobs N`): used for every run to train when
+   * there is a store to write to; it stores the run under the key before resolving.
+   */
+  trainer?: RunTrainer;
+}
+
+/**
+ * Trains a run elsewhere (a worker process) and writes it to the store under `key` before it
+ * resolves with it; `onBatch` gets the run's progress.
+ */
+export interface RunTrainer {
+  train(
+    key: RunKey,
+    config: TrainConfig,
+    o: { onBatch?: (p: BatchProgress) => void },
+  ): Promise<RunRecord>;
 }
 
 /** A run this process may not train (another shard's, or `--no-train`) and the store lacks. */
@@ -72,6 +90,11 @@ export function shardOfRun(config: unknown, seed: number, count: number): number
   return (h % count) + 1;
 }
 
+/** The identity of (config, seed) in progress events: canonical config text and seed. */
+export function runId(config: unknown, seed: number): string {
+  return `${canonicalJson(config)}#${seed}`;
+}
+
 /** Where the bench runner gets training runs (a {@link RunSource}, or a fake in tests). */
 export interface RunProvider {
   get(config: TrainConfig, seed: number): Promise<RunRecord>;
@@ -87,6 +110,8 @@ export class RunSource implements RunProvider {
   readonly #memo = new Map<string, Promise<RunRecord>>();
   /** How many runs were trained and how many read from the store. */
   readonly counts = { trained: 0, cached: 0 };
+  /** Runs trained in this process share the device's scratch buffers: one at a time. */
+  readonly #local = new OneAtATime();
 
   constructor(o: RunSourceOptions) {
     this.#o = o;
@@ -128,7 +153,7 @@ export class RunSource implements RunProvider {
 
   /** The run of (config, seed): memoised, else stored, else trained and stored. */
   get(config: TrainConfig, seed: number): Promise<RunRecord> {
-    const text = `${canonicalJson(config)}#${seed}`;
+    const text = runId(config, seed);
     let p = this.#memo.get(text);
     if (!p) {
       p = this.#fetch(config, seed);
@@ -140,7 +165,7 @@ export class RunSource implements RunProvider {
 
   /** Whether (config, seed) is available without training. */
   async has(config: TrainConfig, seed: number): Promise<boolean> {
-    if (this.#memo.has(`${canonicalJson(config)}#${seed}`)) return true;
+    if (this.#memo.has(runId(config, seed))) return true;
     if (!this.#o.store) return false;
     return (await this.#o.store.get(await this.keyOf(config, seed))) !== null;
   }
@@ -167,15 +192,26 @@ export class RunSource implements RunProvider {
       const owner = shardOfRun(config, seed, shard.count);
       throw new MissingRunError(config, seed, `shard ${owner}/${shard.count} trains it`);
     }
-    const record = await this.#train(config, seed);
-    if (target && key) await target.put(key, record);
+    let record: RunRecord;
+    const report = this.#o.onBatch;
+    const onBatch = report && ((p: BatchProgress) => report(p, runId(config, seed)));
+    if (this.#o.trainer && target && key) {
+      record = await this.#o.trainer.train(key, config, { onBatch });
+    } else {
+      record = await this.#local.run(() => this.#train(config, seed, onBatch));
+      if (target && key) await target.put(key, record);
+    }
     this.counts.trained++;
     this.#o.onRun?.({ config, seed, cached: false, seconds: (performance.now() - started) / 1000 });
     return record;
   }
 
-  async #train(config: TrainConfig, seed: number): Promise<RunRecord> {
-    const { gpu, data, log, signal, onBatch } = this.#o;
+  async #train(
+    config: TrainConfig,
+    seed: number,
+    onBatch: ((p: BatchProgress) => void) | undefined,
+  ): Promise<RunRecord> {
+    const { gpu, data, log, signal } = this.#o;
     const env = { gpu, data, log, signal, onBatch };
     try {
       const run: TrainRun = await trainRun(env, config, seed);

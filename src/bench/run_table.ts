@@ -10,12 +10,13 @@ import type { GpuFashionMnist } from "../data/gpu_dataset.ts";
 import type { Gpu } from "../gpu/device.ts";
 import { NoAdapterError } from "../gpu/errors.ts";
 import { canonicalJson } from "../store/run_key.ts";
-import { MissingRunError, type RunProvider } from "./run_source.ts";
+import { MissingRunError, runId, type RunProvider } from "./run_source.ts";
 import type { Sample } from "../verdict/judge.ts";
 import { type ClaimState, errorText } from "./claim_state.ts";
 import type { ClaimSubject, ProbeResult } from "./contract.ts";
 import { runOutcome } from "./outcome.ts";
 import type { RunEntry } from "./results.ts";
+import { OneAtATime } from "../util/one_at_a_time.ts";
 
 /** A run of one config at one seed, as the judge and the results need it. */
 export interface RunData {
@@ -38,6 +39,8 @@ export interface RunProgress {
   seed: number;
   claims: string[];
   kind: "train" | "probe";
+  /** The run's identity: {@link runId} of its config and seed (batch progress names it too). */
+  run: string;
   /** Seconds it took (done only); a stored run takes well under one. */
   seconds?: number;
 }
@@ -60,6 +63,20 @@ export interface RunTableOptions {
   signal?: AbortSignal;
   /** Called when a run starts and when it is done (progress displays). */
   onProgress?: (e: RunProgress) => void;
+  /**
+   * Runs in flight at once (default 1): more only helps when the runs train elsewhere (worker
+   * processes, `--jobs`); they start in seed-major order either way, and the work done in this
+   * process (probes, in-process training) still runs one at a time.
+   */
+  concurrency?: number;
+}
+
+/** One (config, seed) a look needs, and the claims waiting for it. */
+interface Job {
+  id: string;
+  subject: ClaimSubject;
+  seed: number;
+  owners: ClaimState[];
 }
 
 /** The runs of every config, keyed by the config's identity, filled look by look. */
@@ -67,6 +84,8 @@ export class RunTable {
   readonly #gpu: Gpu;
   readonly #o: RunTableOptions;
   readonly #runs = new Map<string, Map<number, RunData>>();
+  /** Probes run in this process on one device: one at a time, even when runs overlap. */
+  readonly #probes = new OneAtATime();
   /** Runs the last `ensure` could not get; a look with any is not judged. */
   missing: MissingRun[] = [];
 
@@ -109,7 +128,7 @@ export class RunTable {
         wanted.set(id, w);
       }
     }
-    const jobs: { id: string; subject: ClaimSubject; seed: number; owners: ClaimState[] }[] = [];
+    const jobs: Job[] = [];
     const maxSeed = Math.max(0, ...[...wanted.values()].flatMap((w) => [...w.seeds]));
     for (let seed = 1; seed <= maxSeed; seed++) {
       for (const [id, w] of wanted) {
@@ -119,48 +138,68 @@ export class RunTable {
       }
     }
     this.missing = [];
-    let k = 0;
-    for (const job of jobs) {
-      k++;
-      const t0 = performance.now();
-      const event = {
-        index: k,
-        total: jobs.length,
-        label: job.subject.label,
-        seed: job.seed,
-        claims: job.owners.map((s) => s.claim.id),
-        kind: job.subject.kind,
-      };
-      this.#o.onProgress?.({ phase: "start", ...event });
-      try {
-        const data = await this.#one(job.subject, job.seed);
-        if (!this.#runs.has(job.id)) this.#runs.set(job.id, new Map());
-        this.#runs.get(job.id)!.set(job.seed, data);
-      } catch (err) {
-        if (err instanceof MissingRunError) {
-          this.missing.push({
-            label: job.subject.label,
-            config: err.config,
-            seed: err.seed,
-            claims: job.owners.map((s) => s.claim.id),
-          });
-          continue;
-        }
-        if (err instanceof DataError || err instanceof NoAdapterError) throw err;
-        if (err instanceof Error && err.name === "AbortError") throw err;
-        for (const s of job.owners) {
-          s.error ??= `${job.subject.label}, seed ${job.seed}: ${errorText(err)}`;
-        }
+    let started = 0;
+    const next = async (): Promise<void> => {
+      while (started < jobs.length) {
+        const k = ++started;
+        await this.#job(jobs[k - 1], k, jobs.length, log);
       }
-      const seconds = (performance.now() - t0) / 1000;
-      for (const s of job.owners) s.seconds += seconds / job.owners.length;
-      this.#o.onProgress?.({ phase: "done", ...event, seconds });
-      if (job.subject.kind === "train") {
-        log(
-          `  [${k}/${jobs.length}] ${job.subject.label}, seed ${job.seed} ` +
-            `(${job.owners.map((s) => s.claim.id).join(", ")}): ${seconds.toFixed(1)} s`,
-        );
+    };
+    const lanes = Math.max(1, Math.min(this.#o.concurrency ?? 1, jobs.length));
+    // A lane that throws (an abort, no dataset) stops the others from starting more runs.
+    const all = Array.from({ length: lanes }, () =>
+      next().catch((err) => {
+        started = jobs.length;
+        throw err;
+      }));
+    const settled = await Promise.allSettled(all);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  /** Gets one job's run (stored, probed or trained) and reports it. */
+  async #job(job: Job, k: number, total: number, log: (m: string) => void): Promise<void> {
+    const t0 = performance.now();
+    const event = {
+      index: k,
+      total,
+      label: job.subject.label,
+      seed: job.seed,
+      claims: job.owners.map((s) => s.claim.id),
+      kind: job.subject.kind,
+      run: job.subject.kind === "train"
+        ? runId(job.subject.config, job.seed)
+        : `${job.id}#${job.seed}`,
+    };
+    this.#o.onProgress?.({ phase: "start", ...event });
+    try {
+      const data = await this.#one(job.subject, job.seed);
+      if (!this.#runs.has(job.id)) this.#runs.set(job.id, new Map());
+      this.#runs.get(job.id)!.set(job.seed, data);
+    } catch (err) {
+      if (err instanceof MissingRunError) {
+        this.missing.push({
+          label: job.subject.label,
+          config: err.config,
+          seed: err.seed,
+          claims: job.owners.map((s) => s.claim.id),
+        });
+        return;
       }
+      if (err instanceof DataError || err instanceof NoAdapterError) throw err;
+      if (err instanceof Error && err.name === "AbortError") throw err;
+      for (const s of job.owners) {
+        s.error ??= `${job.subject.label}, seed ${job.seed}: ${errorText(err)}`;
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    for (const s of job.owners) s.seconds += seconds / job.owners.length;
+    this.#o.onProgress?.({ phase: "done", ...event, seconds });
+    if (job.subject.kind === "train") {
+      log(
+        `  [${k}/${total}] ${job.subject.label}, seed ${job.seed} ` +
+          `(${job.owners.map((s) => s.claim.id).join(", ")}): ${seconds.toFixed(1)} s`,
+      );
     }
   }
 
@@ -168,13 +207,9 @@ export class RunTable {
     if (subject.kind === "probe") {
       const data = this.#o.data ??
         (() => Promise.reject(new Error("this run has no dataset for probes that train")));
-      const r: ProbeResult = await subject.run({
-        gpu: this.#gpu,
-        seed,
-        log: this.#o.log,
-        data,
-        signal: this.#o.signal,
-      });
+      const r: ProbeResult = await this.#probes.run(() =>
+        subject.run({ gpu: this.#gpu, seed, log: this.#o.log, data, signal: this.#o.signal })
+      );
       return {
         seed,
         sample: { seed, outcome: "trained" },

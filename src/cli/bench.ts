@@ -35,7 +35,9 @@ import { defaultRunStoreDir } from "../store/default_dir.ts";
 import { RunStore } from "../store/run_store.ts";
 import { type RunRecord, RunRecordSchema, RunSource } from "../bench/run_source.ts";
 import { describePlan } from "../verdict/plan.ts";
-import { type BenchArgs, type BenchFlags, parseBenchArgs, USAGE } from "./bench_args.ts";
+import { type BenchArgs, type BenchFlags, jobCount, parseBenchArgs, USAGE } from "./bench_args.ts";
+import { adapterKind } from "../kernels/adapter_variants.ts";
+import { TrainerPool } from "./train_pool.ts";
 import { ProgressDisplay, stderrSink } from "./progress.ts";
 import { useCachedTuning } from "./tuning.ts";
 import { EXIT, runMain, UsageError } from "./run_main.ts";
@@ -100,16 +102,10 @@ async function runWithStore(
   const loaded: { data: Promise<GpuFashionMnist> | null } = { data: null };
   const data = () => loaded.data ??= loadFashionMnistToGpu(gpu, { dataDir: flags["data-dir"] });
   const interrupt = interruptOnCtrlC();
-  const runs = new RunSource({
-    gpu,
+  const { runs, pool, jobs } = runSources(gpu, flags, shard, {
+    ...o,
     data,
-    store: flags.fresh ? null : o.store,
-    saveTo: o.store,
-    log: flags.quiet ? undefined : log,
     signal: interrupt.signal,
-    onBatch: display ? (p) => display.batch(p) : undefined,
-    shard,
-    train: !flags["no-train"],
   });
   const driver = await vulkanDriver();
   // Full mode: the runner prints the plan.
@@ -119,6 +115,7 @@ async function runWithStore(
     );
   }
   log(`run store: ${o.storeDir}${flags.fresh ? " (--fresh: every run trained again)" : ""}`);
+  if (pool) log(`training up to ${jobs} runs at once, in worker processes (--jobs ${flags.jobs})`);
   let datasetInfo: unknown = null;
   let results: Results;
   try {
@@ -130,6 +127,7 @@ async function runWithStore(
       log,
       data,
       signal: interrupt.signal,
+      concurrency: jobs,
       onProgress: (e) => display?.event(e),
       provenance: {
         shard: shard ?? null,
@@ -151,6 +149,7 @@ async function runWithStore(
     }
     throw err;
   } finally {
+    await pool?.close();
     interrupt.dispose();
     display?.close();
   }
@@ -159,6 +158,49 @@ async function runWithStore(
     results.meta.dataset = datasetInfo;
   }
   return results;
+}
+
+/**
+ * Where the bench's training runs come from: the store, else trained here or, with more than one
+ * job, in a pool of worker processes (nothing to start for --no-train).
+ */
+function runSources(
+  gpu: Gpu,
+  flags: BenchFlags,
+  shard: BenchArgs["shard"],
+  o: {
+    store: RunStore<RunRecord>;
+    storeDir: string;
+    display: ProgressDisplay | null;
+    log: (m: string) => void;
+    data: () => Promise<GpuFashionMnist>;
+    signal: AbortSignal;
+  },
+): { runs: RunSource; pool: TrainerPool | null; jobs: number } {
+  const jobs = jobCount(flags.jobs, adapterKind(gpu.adapter), navigator.hardwareConcurrency);
+  const pool = jobs > 1 && !flags["no-train"]
+    ? new TrainerPool({
+      size: jobs,
+      store: o.store,
+      storeDir: o.storeDir,
+      dataDir: flags["data-dir"],
+      signal: o.signal,
+    })
+    : null;
+  const display = o.display;
+  const runs = new RunSource({
+    gpu,
+    data: o.data,
+    store: flags.fresh ? null : o.store,
+    saveTo: o.store,
+    log: flags.quiet ? undefined : o.log,
+    signal: o.signal,
+    onBatch: display ? (p, run) => display.batch(p, run) : undefined,
+    shard,
+    train: !flags["no-train"],
+    trainer: pool ?? undefined,
+  });
+  return { runs, pool, jobs };
 }
 
 /**

@@ -27,6 +27,8 @@ export const USAGE = `usage: deno task bench [options]
                      of other shards are read from the store if there, else the look is not
                      judged (merge: deno task runs import, then bench --no-train)
   --no-train         train nothing: judge what the store holds; exit 7 if a look lacks runs
+  --jobs N|auto      train N runs at once, each in its own worker process (default auto: one
+                     per CPU core, at most 8, on a CPU adapter such as lavapipe; 1 on a GPU)
   --data-dir DIR     Fashion-MNIST directory (default: found or fetched automatically)
   --quiet            no progress messages
   --json             print results.json to stdout instead of the table
@@ -66,6 +68,8 @@ const Flags = z.object({
   json: z.boolean().default(false),
   list: z.boolean().default(false),
   "no-train": z.boolean().default(false),
+  jobs: z.string().regex(/^(auto|[1-9]|[1-5]\d|6[0-4])$/, "expected auto or a whole number 1–64")
+    .default("auto"),
   help: z.boolean().default(false),
 });
 
@@ -91,6 +95,7 @@ export function parseBenchArgs(args: string[]) {
     json: { type: "boolean" },
     list: { type: "boolean" },
     "no-train": { type: "boolean" },
+    jobs: { type: "string" },
     help: { type: "boolean", short: "h" },
   }, Flags);
   if (flags.help) {
@@ -122,3 +127,12 @@ export function parseBenchArgs(args: string[]) {
 }
 
 export type BenchArgs = NonNullable<ReturnType<typeof parseBenchArgs>>;
+
+/**
+ * How many runs `--jobs` trains at once: a number as given; `auto` one per CPU core (at most 8) on
+ * a CPU adapter, where one process leaves cores idle (docs/performance.md), and 1 on a GPU.
+ */
+export function jobCount(jobs: string, adapter: "cpu" | "gpu", cores: number): number {
+  if (jobs !== "auto") return Number(jobs);
+  return adapter === "cpu" ? Math.max(1, Math.min(8, cores)) : 1;
+}

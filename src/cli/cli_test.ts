@@ -522,7 +522,8 @@ Deno.test({
     withTemp(async (dir) => {
       // default-init: 1 epoch per run, seconds each; 4 seeds so both kills land mid-run: once
       // after the first stored run (during the second), once during the third, while it trains.
-      const args = ["--only", "default-init", "--seeds", "4", "--quiet"];
+      // One run at a time (--jobs 1), so that the kills land between stored runs as planned.
+      const args = ["--only", "default-init", "--seeds", "4", "--jobs", "1", "--quiet"];
       const runsDir = `${dir}/k/runs`;
       const stored = async () => {
         try {
@@ -674,6 +675,8 @@ Deno.test("cli bench: bad flags exit 2 with the usage", async (t) => {
     [["--quick", "--update-baseline"], /--update-baseline: refused for --quick/],
     [["--quick", "--seeds", "3"], /--quick runs seed 1/],
     [["--only", "no-such-claim"], /--only: unknown claim no-such-claim/],
+    [["--jobs", "0"], /--jobs: expected auto or a whole number 1–64/],
+    [["--jobs", "two"], /--jobs: expected auto or a whole number 1–64/],
   ];
   for (const [args, message] of cases) {
     await t.step(args.join(" "), async () => {

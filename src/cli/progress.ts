@@ -58,13 +58,27 @@ export function batchLine(p: BatchProgress, width: number): string {
     `${bar(p.done / p.batches, width)} ${p.batch}/${p.batches}${loss}${rate}${eta}`;
 }
 
-/** The progress display: feed it log lines, run events and batch progress. */
+/** A run in flight, as the display tracks it. */
+interface ActiveRun {
+  event: RunProgress;
+  started: number;
+  batch: BatchProgress | null;
+}
+
+/**
+ * The progress display: feed it log lines, run events and batch progress. Several runs may be in
+ * flight at once (`bench --jobs N`): one child bar each, under one master bar.
+ */
 export class ProgressDisplay {
   readonly #sink: ProgressSink;
   readonly #now: () => number;
-  #current: RunProgress | null = null;
-  #batch: BatchProgress | null = null;
-  #started = 0;
+  /** Runs in flight, by their identity (`RunProgress.run`), in the order they started. */
+  readonly #active = new Map<string, ActiveRun>();
+  /** The batches of a fit that has no run events (`deno task train`). */
+  #solo: BatchProgress | null = null;
+  /** Runs of the current look done, and the look's run count. */
+  #finished = 0;
+  #total = 0;
   /** Seconds of runs trained (not read from the store) by this process, per kind. */
   readonly #trained: number[] = [];
   #barLines = 0;
@@ -104,21 +118,31 @@ export class ProgressDisplay {
 
   /** A run event from the runner. */
   event(e: RunProgress): void {
-    this.#batch = null;
+    this.#solo = null;
     if (e.phase === "start") {
-      this.#current = e;
-      this.#started = this.#now();
+      // Runs of a look are numbered from 1: a new look starts the count again.
+      if (e.index === 1) this.#finished = 0;
+      this.#total = e.total;
+      this.#active.set(e.run, { event: e, started: this.#now(), batch: null });
     } else {
+      this.#active.delete(e.run);
+      this.#finished++;
       // A run read back from the store takes milliseconds: it says nothing about training time.
       if (e.kind === "train" && (e.seconds ?? 0) >= 1) this.#trained.push(e.seconds!);
-      if (e.index === e.total) this.#current = null;
     }
-    if (this.#sink.isTerminal) this.#draw(e.phase === "done" && e.index === e.total);
+    const last = e.phase === "done" && this.#active.size === 0 && this.#finished >= e.total;
+    if (this.#sink.isTerminal) this.#draw(last);
   }
 
-  /** Where the current run's training is (drawn as the child bar, at most 4 times a second). */
-  batch(p: BatchProgress): void {
-    this.#batch = p;
+  /**
+   * Where a run's training is (drawn as its child bar, at most 4 times a second); `run` names it
+   * as its events do (without: the one run in flight, or the fit of `deno task train`).
+   */
+  batch(p: BatchProgress, run?: string): void {
+    const only = this.#active.size === 1 ? [...this.#active.values()][0] : undefined;
+    const active = run === undefined ? only : this.#active.get(run);
+    if (active) active.batch = p;
+    else this.#solo = p;
     if (this.#sink.isTerminal) this.#draw(false);
   }
 
@@ -127,37 +151,53 @@ export class ProgressDisplay {
     const max = (this.#sink.columns ?? 100) - 1;
     const fit = (text: string) => text.length > max ? `${text.slice(0, max - 1)}…` : text;
     const lines: string[] = [];
-    const c = this.#current;
-    if (c) {
-      const done = c.index - 1;
-      const elapsed = (this.#now() - this.#started) / 1000;
+    const active = [...this.#active.values()];
+    const childWidth = Math.max(8, Math.min(20, (this.#sink.columns ?? 100) - 66));
+    if (active.length > 0) {
       const width = Math.max(10, Math.min(30, (this.#sink.columns ?? 100) - 90));
-      lines.push(
-        `runs ${bar(done / c.total, width)} ${done}/${c.total} · ${c.label}, seed ` +
-          `${c.seed} (${c.claims.join(", ")}) · ${duration(elapsed)} · ETA ` +
-          duration(this.#eta(c, elapsed)),
-      );
-    }
-    if (this.#batch) {
-      const width = Math.max(8, Math.min(20, (this.#sink.columns ?? 100) - 66));
-      lines.push((c ? "  " : "") + batchLine(this.#batch, width));
+      const runs = `runs ${
+        bar(this.#finished / this.#total, width)
+      } ${this.#finished}/${this.#total}`;
+      const elapsed = (this.#now() - active[0].started) / 1000;
+      const eta = `${duration(elapsed)} · ETA ${duration(this.#eta(active))}`;
+      if (active.length === 1) {
+        const c = active[0].event;
+        lines.push(`${runs} · ${c.label}, seed ${c.seed} (${c.claims.join(", ")}) · ${eta}`);
+        if (active[0].batch) lines.push("  " + batchLine(active[0].batch, childWidth));
+      } else {
+        lines.push(`${runs} · ${active.length} in flight · ${eta}`);
+        for (const a of active) {
+          const where = a.batch ? batchLine(a.batch, childWidth) : "starting";
+          lines.push(`  ${a.event.label}, seed ${a.event.seed}: ${where}`);
+        }
+      }
+    } else if (this.#solo) {
+      lines.push(batchLine(this.#solo, childWidth));
     }
     return lines.map(fit).join("\n");
   }
 
   /**
-   * Seconds left: the current run's rest at its own pace, plus the runs to go at the mean run
-   * time (runs this process trained and the current run's projection: a diverged run ends early
-   * and must not make the rest look short).
+   * Seconds left: each run in flight's rest at its own pace, plus the runs to go at the mean run
+   * time (runs this process trained and the current runs' projections: a diverged run ends early
+   * and must not make the rest look short), shared by the runs in flight at once.
    */
-  #eta(c: RunProgress, elapsed: number): number {
-    const fraction = this.#batch ? runFraction(this.#batch) : 0;
-    const projected = fraction >= 0.02 ? elapsed / fraction : NaN;
-    const samples = Number.isFinite(projected) ? [...this.#trained, projected] : this.#trained;
+  #eta(active: ActiveRun[]): number {
+    const now = this.#now();
+    const projected = active.map((a) => {
+      const fraction = a.batch ? runFraction(a.batch) : 0;
+      return fraction >= 0.02 ? ((now - a.started) / 1000) / fraction : NaN;
+    });
+    const samples = [...this.#trained, ...projected.filter(Number.isFinite)];
     if (samples.length === 0) return NaN;
     const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-    const current = Number.isFinite(projected) ? projected - elapsed : Math.max(0, mean - elapsed);
-    return current + (c.total - c.index) * mean;
+    let rest = 0;
+    active.forEach((a, i) => {
+      const elapsed = (now - a.started) / 1000;
+      rest += Number.isFinite(projected[i]) ? projected[i] - elapsed : Math.max(0, mean - elapsed);
+    });
+    rest += Math.max(0, this.#total - this.#finished - active.length) * mean;
+    return rest / active.length;
   }
 
   /** Stops the heartbeat and leaves the terminal on a clean line. */
@@ -184,13 +224,13 @@ export class ProgressDisplay {
   }
 
   #beat(every: number): void {
-    if (!this.#current || this.#now() - this.#lastLine < every) return;
-    const c = this.#current;
-    const b = this.#batch;
-    const where = b ? `, epoch ${b.epoch}/${b.epochs} batch ${b.batch}/${b.batches}` : "";
-    this.log(
-      `… still on ${c.label}, seed ${c.seed} (run ${c.index}/${c.total}, ` +
-        `${duration((this.#now() - this.#started) / 1000)}${where})`,
-    );
+    if (this.#active.size === 0 || this.#now() - this.#lastLine < every) return;
+    const where = (a: ActiveRun) => {
+      const b = a.batch;
+      const at = b ? `, epoch ${b.epoch}/${b.epochs} batch ${b.batch}/${b.batches}` : "";
+      return `${a.event.label}, seed ${a.event.seed} (run ${a.event.index}/${a.event.total}, ` +
+        `${duration((this.#now() - a.started) / 1000)}${at})`;
+    };
+    this.log(`… still on ${[...this.#active.values()].map(where).join("; ")}`);
   }
 }

@@ -21,6 +21,7 @@ const run = (phase: "start" | "done", index: number, seconds?: number): RunProgr
   seed: index,
   claims: ["general-relu", "lsuv"],
   kind: "train",
+  run: `config#${index}`,
   seconds,
 });
 
@@ -165,4 +166,40 @@ Deno.test("progress off a TTY: batches draw nothing; the heartbeat says where th
     s.out.join(""),
   );
   assert.ok(s.out.every((t) => !t.includes(ESC) && !t.includes("\r")));
+});
+
+Deno.test("progress with runs in flight at once (--jobs): one child bar each, ETA shared by them", () => {
+  let now = 0;
+  const s = sink(true);
+  const d = new ProgressDisplay(s, { now: () => now });
+  d.event(run("start", 1));
+  d.event(run("start", 2));
+  assert.deepEqual(d.render().split("\n").slice(1), [
+    "  GeneralReLU + Kaiming(0.1), seed 1: starting",
+    "  GeneralReLU + Kaiming(0.1), seed 2: starting",
+  ]);
+  now = 10_000;
+  // Run 2 reports first: each bar goes to its own run, whatever the order.
+  d.batch(batch({ epoch: 2, done: 10, batch: 12 }), "config#2");
+  d.batch(batch({ done: 20, batch: 22 }), "config#1");
+  const [master, one, two] = d.render().split("\n");
+  assert.match(master, /^runs ░+ 0\/4 · 2 in flight · 10 s · ETA /);
+  assert.match(one, /^ {2}GeneralReLU \+ Kaiming\(0\.1\), seed 1: epoch 1\/3 train .* 22\/59/);
+  assert.match(two, /^ {2}GeneralReLU \+ Kaiming\(0\.1\), seed 2: epoch 2\/3 train .* 12\/59/);
+  // Projections: run 1 ≈ 110.6 s (9.04% done), run 2 = 10 / ((1 + 0.8 × 10/59) / 3) ≈ 26.3 s.
+  // Left: (100.6 + 16.3) of the two + 2 runs to go at their mean (68.4 s), over 2 at a time.
+  const eta = Number(master.match(/ETA (\d+\.\d) min$/)?.[1]);
+  const p1 = 10 / ((0.8 * 20 / 59) / 3);
+  const p2 = 10 / ((1 + 0.8 * 10 / 59) / 3);
+  const expected = ((p1 - 10) + (p2 - 10) + 2 * ((p1 + p2) / 2)) / 2 / 60;
+  assert.ok(Math.abs(eta - expected) < 0.06, `${master} (expected ${expected.toFixed(2)} min)`);
+  // Run 2 finishes first: run 1 keeps its bar, the master bar counts one done.
+  d.event(run("done", 2, 30));
+  const lines = d.render().split("\n");
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^runs .* 1\/4 · GeneralReLU \+ Kaiming\(0\.1\), seed 1 /);
+  assert.match(lines[1], /22\/59/);
+  d.event(run("done", 1, 40));
+  assert.equal(d.render(), "");
+  d.close();
 });

@@ -11,6 +11,7 @@ const run = (phase: "start" | "done", index: number): RunProgress => ({
   seed: index,
   claims: ["lsuv"],
   kind: "train",
+  run: `config#${index}`,
 });
 
 const batch = (o: Partial<BatchProgress> = {}): BatchProgress => ({

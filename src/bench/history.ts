@@ -21,6 +21,8 @@ export const HistoryLineSchema = z.object({
   /** The Vulkan driver (schema 2 on). */
   driver: z.string().nullable().optional(),
   wallSeconds: z.number(),
+  /** Runs trained at once (`--jobs`); absent: 1. */
+  jobs: z.number().int().positive().optional(),
   /** The claims the run covered (schema 2 on). */
   claimSet: z.array(z.string()).optional(),
   claims: z.record(
@@ -45,6 +47,7 @@ export function historyLine(results: Results): HistoryLine {
     adapter: results.meta.adapter.description,
     driver: results.meta.driver,
     wallSeconds: results.meta.wallSeconds,
+    jobs: results.meta.jobs ?? 1,
     claimSet: results.meta.claimSet,
     claims: Object.fromEntries(
       results.claims.map((c) => [c.id, {

@@ -46,6 +46,7 @@ export function mergeResults(parts: readonly { path: string; results: Results }[
       runsTrained: parts.reduce((n, p) => n + p.results.meta.runsTrained, 0),
       runsReused: parts.reduce((n, p) => n + p.results.meta.runsReused, 0),
       wallSeconds: Math.max(...parts.map((p) => p.results.meta.wallSeconds)),
+      jobs: Math.max(...parts.map((p) => p.results.meta.jobs ?? 1)),
       dataset: parts.find((p) => p.results.meta.dataset)?.results.meta.dataset ?? null,
       shard: null,
     },

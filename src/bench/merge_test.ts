@@ -15,6 +15,13 @@ Deno.test("mergeResults: shards' claims once each, claim set and run counts summ
   assert.deepEqual(merged.meta.claimSet, ["alpha", "zeta"]);
   assert.equal(merged.meta.runsTrained, 2);
   assert.equal(merged.meta.shard, null);
+  assert.equal(merged.meta.jobs, 1, "shards from before --jobs count as one at a time");
+  const two = shard("beta");
+  two.meta.jobs = 2;
+  assert.equal(
+    mergeResults([{ path: "a", results: shard("a") }, { path: "b", results: two }]).meta.jobs,
+    2,
+  );
 });
 
 Deno.test("mergeResults: refuses a claim in two shards, other code, another adapter", () => {
@@ -44,6 +51,7 @@ Deno.test("history: a v2 line records verdict, median and seeds; old pass/fail l
   const line = historyLine(shard("alpha"));
   assert.deepEqual(line.claims.alpha, { verdict: "reproduced", headline: 0.87, seeds: 1 });
   assert.deepEqual(line.claimSet, ["alpha"]);
+  assert.equal(line.jobs, 1);
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/history.jsonl`;

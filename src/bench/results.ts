@@ -48,6 +48,8 @@ export const RunMetaSchema = z.object({
   /** Runs trained in this process and runs read back from the store. */
   runsTrained: z.number().int(),
   runsReused: z.number().int(),
+  /** Runs trained at once (`--jobs`), which the wall time depends on; absent before: 1. */
+  jobs: z.number().int().positive().optional(),
   /** Runs a look needed but the store lacked (shards, `--no-train`); empty when complete. */
   missingRuns: z.array(z.object({
     label: z.string(),

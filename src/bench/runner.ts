@@ -119,6 +119,7 @@ export async function runBench(gpu: Gpu, o: BenchOptions): Promise<Results> {
       wallSeconds: (performance.now() - started) / 1000,
       runsTrained: o.runs.counts.trained,
       runsReused: o.runs.counts.cached,
+      jobs: o.concurrency ?? 1,
       missingRuns: missing,
       dataset: o.provenance.dataset() ?? null,
       shard: o.provenance.shard ?? o.shard ?? null,

@@ -27,6 +27,25 @@ export interface SummaryRow {
   time: string;
 }
 
+/** Whether runs trained side by side (`--jobs`), which the wall time and the time column show. */
+export function trainedSideBySide(m: Results["meta"]): boolean {
+  return (m.jobs ?? 1) > 1 && m.runsTrained > 1;
+}
+
+/** "122 runs trained (2 at once), 0 reused": the run counts, and how many trained side by side. */
+export function runCounts(m: Results["meta"]): string {
+  const atOnce = trainedSideBySide(m) ? ` (${m.jobs} at once)` : "";
+  return `${m.runsTrained} runs trained${atOnce}, ${m.runsReused} reused`;
+}
+
+/** Why the time column adds up to more than the wall time, when runs trained side by side. */
+export function timeColumnNote(m: Results["meta"]): string | null {
+  return trainedSideBySide(m)
+    ? `time: the training time of a claim's runs; with ${m.jobs} at once, the column adds up ` +
+      `to more than the wall time`
+    : null;
+}
+
 /** The rows of `results` (with `gate` statuses when compared). */
 export function summaryRows(results: Results, gate: GateReport | null): SummaryRow[] {
   return [...results.claims].sort((a, b) => (a.claimNumbers[0] ?? 0) - (b.claimNumbers[0] ?? 0))
@@ -106,7 +125,7 @@ export function markdownSummary(results: Results, gate: GateReport | null): stri
       m.commit.slice(0, 12)
     } · ${m.date.slice(0, 16).replace("T", " ")} UTC · ${plan} · ${
       (m.wallSeconds / 60).toFixed(1)
-    } min (${m.runsTrained} runs trained, ${m.runsReused} reused)`,
+    } min (${runCounts(m)})`,
     "",
     m.mode === "full"
       ? `**${count("reproduced")} reproduced, ${count("not reproduced")} not reproduced, ` +
@@ -117,6 +136,8 @@ export function markdownSummary(results: Results, gate: GateReport | null): stri
     `|${HEADER.map(() => "---").join("|")}|`,
     ...rows.map((r) => `| ${cellsOf(r).map(esc).join(" | ")} |`),
   ];
+  const note = timeColumnNote(m);
+  if (note) lines.push("", note);
   if (gate) {
     for (const n of gate.environmentNotes) lines.push("", `> ${esc(n)}`);
     for (const r of gate.rows.filter((x) => x.notes.length > 0)) {

@@ -3,7 +3,13 @@ import type { JudgedCheck } from "../verdict/check.ts";
 import { compareWithBaseline } from "./gate.ts";
 import type { ClaimResult, Results, RunEntry } from "./results.ts";
 import { results as resultsOf } from "./testing.ts";
-import { formatSummaryTable, markdownSummary, summaryRows } from "./summary.ts";
+import {
+  formatSummaryTable,
+  markdownSummary,
+  runCounts,
+  summaryRows,
+  timeColumnNote,
+} from "./summary.ts";
 
 // ---------------------------------------------------------------------------------------------
 // A small builder of valid v2 results.
@@ -282,4 +288,27 @@ Deno.test("markdownSummary: quick mode says it judges nothing", () => {
   assert.ok(!md.includes("> "), "no gate, no notes");
   const rows = summaryRows(quick, null);
   assert.deepEqual(rows.map((r) => r.decided), ["–", "–"]);
+});
+
+Deno.test("runCounts, timeColumnNote: side by side only with --jobs > 1 and more than one run trained", () => {
+  const r = fullResults();
+  const counts = (jobs: number | undefined, runsTrained: number) => {
+    const meta = { ...r.meta, jobs, runsTrained, runsReused: 3 };
+    return [runCounts(meta), timeColumnNote(meta)];
+  };
+  assert.deepEqual(counts(undefined, 12), ["12 runs trained, 3 reused", null]);
+  assert.deepEqual(counts(1, 12), ["12 runs trained, 3 reused", null]);
+  assert.deepEqual(counts(2, 1), ["1 runs trained, 3 reused", null]);
+  const [text, note] = counts(2, 12);
+  assert.equal(text, "12 runs trained (2 at once), 3 reused");
+  assert.match(
+    note ?? "",
+    /^time: .*with 2 at once, the column adds up to more than the wall time$/,
+  );
+
+  r.meta.jobs = 2;
+  const md = markdownSummary(r, null);
+  assert.ok(md.includes("1.5 min (12 runs trained (2 at once), 3 reused)"), md);
+  assert.ok(md.trimEnd().endsWith(note!), "the note follows the table");
+  assert.ok(!markdownSummary(fullResults(), null).includes("time: "), "one job: no note");
 });

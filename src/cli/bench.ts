@@ -20,7 +20,13 @@ import {
   writeAtomic,
   writeResults,
 } from "../bench/results.ts";
-import { formatSummaryTable, markdownSummary, summaryRows } from "../bench/summary.ts";
+import {
+  formatSummaryTable,
+  markdownSummary,
+  runCounts,
+  summaryRows,
+  timeColumnNote,
+} from "../bench/summary.ts";
 import { renderReport } from "../report/render.ts";
 import { writeWebBundle } from "../web/build.ts";
 import { loadClaims, runBench, selectClaims } from "../bench/runner.ts";
@@ -127,7 +133,7 @@ async function runWithStore(
       log,
       data,
       signal: interrupt.signal,
-      concurrency: jobs,
+      concurrency: pool ? jobs : 1,
       onProgress: (e) => display?.event(e),
       provenance: {
         shard: shard ?? null,
@@ -281,13 +287,15 @@ function printOutcome(gpu: Gpu, out: Outputs, flags: BenchFlags): void {
     console.log(
       `\nclaimbench ${results.meta.mode} run: ${results.claims.length} claim(s), ` +
         `${(results.meta.wallSeconds / 60).toFixed(1)} min on ${gpu.adapterName}` +
-        `${results.meta.driver ? ` (${results.meta.driver})` : ""}; ${results.meta.runsTrained} ` +
-        `runs trained, ${results.meta.runsReused} reused; results in ${out.target}/results.json, ` +
+        `${results.meta.driver ? ` (${results.meta.driver})` : ""}; ${runCounts(results.meta)}; ` +
+        `results in ${out.target}/results.json, ` +
         `report in ${out.pages[0]}`,
     );
     if (results.meta.plan) console.log(`plan: ${describePlan(results.meta.plan)}\n`);
     for (const n of gate?.environmentNotes ?? []) console.log(`note: ${n}`);
     console.log(formatSummaryTable(summaryRows(results, gate)));
+    const note = timeColumnNote(results.meta);
+    if (note) console.log(note);
     for (const c of results.claims.filter((c) => c.error)) console.log(`\n${c.id}: ${c.error}`);
     for (const r of gate?.rows.filter((r) => r.notes.length > 0) ?? []) {
       console.log(`\n${r.id} vs baseline (${r.status}):`);

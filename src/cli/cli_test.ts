@@ -609,8 +609,9 @@ Deno.test({
   ignore: noGpu || !(await hasDataset()),
   fn: () =>
     withTemp(async (dir) => {
-      // default-init (1 epoch per run), 3 seeds over 2 shards, each shard its own store.
-      const args = ["--only", "default-init", "--seeds", "3", "--quiet"];
+      // default-init (1 epoch per run), 3 seeds over 2 shards, each shard its own store; the
+      // runs train in two worker processes, which the results and the summary line record.
+      const args = ["--only", "default-init", "--seeds", "3", "--jobs", "2", "--quiet"];
       const trained: number[] = [];
       for (const i of [1, 2]) {
         const r = await run(BENCH_CLI, [
@@ -626,6 +627,14 @@ Deno.test({
         const part = await readResults(`${dir}/o${i}/results.json`);
         trained.push(part.meta.runsTrained);
         assert.deepEqual(part.meta.shard, { index: i, count: 2 });
+        assert.equal(part.meta.jobs, 2);
+        const sideBySide = part.meta.runsTrained > 1;
+        assert.equal(
+          r.stdout.includes(`${part.meta.runsTrained} runs trained (2 at once)`),
+          sideBySide,
+          show(r),
+        );
+        assert.equal(r.stdout.includes("\ntime: the training time"), sideBySide, show(r));
       }
       assert.equal(trained[0] + trained[1], 3, `each run trained once: ${trained}`);
       // Judging before the merge: the look lacks runs, exit 7, nothing judged.
@@ -660,6 +669,7 @@ Deno.test({
       const m = await readResults(`${dir}/mo/results.json`);
       assert.equal(m.meta.runsTrained, 0);
       assert.equal(m.meta.runsReused, 3);
+      assert.equal(m.meta.jobs, 1, "--no-train trains nothing side by side");
       assert.equal(m.claims[0].verdict !== "incomplete", true);
       assert.deepEqual(m.claims[0].configs[0].runs.map((r) => r.seed), [1, 2, 3]);
     }),

@@ -11,6 +11,7 @@
 import type { HistoryLine } from "../bench/history.ts";
 import type { ClaimResult, Results } from "../bench/results.ts";
 import { VerdictSchema } from "../bench/results.ts";
+import { trainedSideBySide } from "../bench/summary.ts";
 import { formatValue } from "../verdict/sentence.ts";
 import {
   baselineCell,
@@ -125,7 +126,9 @@ function provenance(results: Results): string {
 <dt>claims</dt><dd>${claims.length} in this report${
     missing.length ? `; in the claim set but missing: ${esc(missing.join(", "))}` : ""
   }</dd>
-<dt>runs</dt><dd>${meta.runsTrained} trained in this run, ${meta.runsReused} reused from the run store</dd>
+<dt>runs</dt><dd>${meta.runsTrained} trained in this run${
+    trainedSideBySide(meta) ? ` (${meta.jobs} at once)` : ""
+  }, ${meta.runsReused} reused from the run store</dd>
 <dt>wall time</dt><dd>${minutes(meta.wallSeconds)}</dd>
 <dt>Deno</dt><dd>${esc(meta.denoVersion)}</dd>
 </dl>`;

@@ -577,6 +577,13 @@ Deno.test("index page: counts, provenance, claims in lesson order with estimates
       "58 trained in this run, 16 reused",
     ]
   ) assert.ok(text.includes(s), s);
+  // Runs trained side by side (--jobs 2) are said, since the wall time depends on it.
+  const sideBySide = { ...results, meta: { ...results.meta, jobs: 2 } };
+  assert.ok(
+    visibleText(indexPage(sideBySide, fixtureHistory())).includes(
+      "58 trained in this run (2 at once), 16 reused",
+    ),
+  );
   // Lesson order: #1–5, #6, #8, #10, #11, #12, #19.
   assert.deepEqual(
     lessonOrdered(results.claims).map((c) => c.id),

@@ -64,6 +64,16 @@ export const RunMetaSchema = z.object({
 });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
 
+/** Whether runs trained side by side (`--jobs` > 1 and more than one trained): wall time depends on it. */
+export function trainedSideBySide(m: RunMeta): boolean {
+  return (m.jobs ?? 1) > 1 && m.runsTrained > 1;
+}
+
+/** " (2 at once)" after a count of trained runs when they trained side by side, else "". */
+export function atOnce(m: RunMeta): string {
+  return trainedSideBySide(m) ? ` (${m.jobs} at once)` : "";
+}
+
 /** One run of a config: its outcome, the values the checks read, and its evidence. */
 export const RunEntrySchema = z.object({
   seed: z.number().int(),

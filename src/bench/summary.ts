@@ -10,7 +10,7 @@ import { duration } from "../util/duration.ts";
 import { describePlan } from "../verdict/plan.ts";
 import { formatValue } from "../verdict/sentence.ts";
 import type { GateReport } from "./gate.ts";
-import type { Results } from "./results.ts";
+import { atOnce, type Results, trainedSideBySide } from "./results.ts";
 import { headlineCheck } from "./summarize_claim.ts";
 
 /** One claim's row. */
@@ -27,15 +27,9 @@ export interface SummaryRow {
   time: string;
 }
 
-/** Whether runs trained side by side (`--jobs`), which the wall time and the time column show. */
-export function trainedSideBySide(m: Results["meta"]): boolean {
-  return (m.jobs ?? 1) > 1 && m.runsTrained > 1;
-}
-
 /** "122 runs trained (2 at once), 0 reused": the run counts, and how many trained side by side. */
 export function runCounts(m: Results["meta"]): string {
-  const atOnce = trainedSideBySide(m) ? ` (${m.jobs} at once)` : "";
-  return `${m.runsTrained} runs trained${atOnce}, ${m.runsReused} reused`;
+  return `${m.runsTrained} runs trained${atOnce(m)}, ${m.runsReused} reused`;
 }
 
 /** Why the time column adds up to more than the wall time, when runs trained side by side. */

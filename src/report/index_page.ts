@@ -10,8 +10,7 @@
 
 import type { HistoryLine } from "../bench/history.ts";
 import type { ClaimResult, Results } from "../bench/results.ts";
-import { VerdictSchema } from "../bench/results.ts";
-import { trainedSideBySide } from "../bench/summary.ts";
+import { atOnce, VerdictSchema } from "../bench/results.ts";
 import { formatValue } from "../verdict/sentence.ts";
 import {
   baselineCell,
@@ -127,7 +126,7 @@ function provenance(results: Results): string {
     missing.length ? `; in the claim set but missing: ${esc(missing.join(", "))}` : ""
   }</dd>
 <dt>runs</dt><dd>${meta.runsTrained} trained in this run${
-    trainedSideBySide(meta) ? ` (${meta.jobs} at once)` : ""
+    atOnce(meta)
   }, ${meta.runsReused} reused from the run store</dd>
 <dt>wall time</dt><dd>${minutes(meta.wallSeconds)}</dd>
 <dt>Deno</dt><dd>${esc(meta.denoVersion)}</dd>
